@@ -1,0 +1,88 @@
+"""Input validation shared by the public functions.
+
+Every message names the parameter, what was expected and what was received,
+and is identical on every engine (shapes are printed as plain int tuples).
+"""
+
+from __future__ import annotations
+
+import math
+
+from portvision.backends import BORDERS
+
+
+def shape_of(x) -> tuple[int, ...]:
+    return tuple(int(s) for s in x.shape)
+
+
+def check_rank(x, name: str, ranks: tuple[int, ...], layout: str) -> None:
+    """``x.ndim`` must be one of ``ranks``; ``layout`` describes it, e.g. "(B, C, H, W)"."""
+    if x.ndim not in ranks:
+        raise ValueError(f"{name}: expected shape {layout}, got {shape_of(x)}")
+
+
+def check_channels(x, name: str, channels: tuple[int, ...], axis: int = -3) -> None:
+    if x.ndim < -axis or x.shape[axis] not in channels:
+        want = " or ".join(str(c) for c in channels)
+        raise ValueError(f"{name}: expected {want} channels at axis {axis}, got shape {shape_of(x)}")
+
+
+def check_floating(xp, x, name: str) -> None:
+    if not xp.isdtype(x.dtype, "real floating"):
+        raise TypeError(f"{name}: expected a real floating dtype, got {x.dtype}")
+
+
+def check_border(border, name: str = "border_type", allowed: tuple[str, ...] = BORDERS) -> str:
+    if border not in allowed:
+        raise ValueError(f"{name}: expected one of {list(allowed)}, got {border!r}")
+    return border
+
+
+def check_choice(value, name: str, allowed) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name}: expected one of {list(allowed)}, got {value!r}")
+
+
+def as_tuple(value, n: int, name: str) -> tuple:
+    """An int/float or a length-``n`` sequence -> tuple of ``n`` values."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (value,) * n
+    if isinstance(value, (tuple, list)) and len(value) == n:
+        return tuple(value)
+    raise ValueError(f"{name}: expected a number or a sequence of {n} numbers, got {value!r}")
+
+
+def check_kernel_size(value, n: int, name: str = "kernel_size", odd: bool = True) -> tuple[int, ...]:
+    """Positive (odd, by default) integer window sizes -> tuple of ``n`` ints."""
+    size = as_tuple(value, n, name)
+    bad = [k for k in size if not isinstance(k, int) or isinstance(k, bool) or k <= 0 or (odd and k % 2 == 0)]
+    if bad:
+        kind = "odd positive" if odd else "positive"
+        raise ValueError(f"{name}: expected {kind} integers, got {value!r}")
+    return size
+
+
+def check_positive(value, name: str) -> None:
+    """A Python number (or sequence of them) must be > 0 and finite."""
+    vals = value if isinstance(value, (tuple, list)) else (value,)
+    for v in vals:
+        if isinstance(v, (int, float)) and not (v > 0 and math.isfinite(v)):
+            raise ValueError(f"{name}: expected positive finite values, got {value!r}")
+
+
+def check_positive_array(eng, x, name: str) -> None:
+    """All entries of array ``x`` > 0 (skipped while a compiler traces)."""
+    if eng.is_tracing(x):
+        return
+    xp = eng.xp
+    if not bool(xp.all(x > 0)):
+        raise ValueError(f"{name}: expected positive values, got {eng.to_numpy(x).tolist()!r}")
+
+
+def check_finite(eng, x, name: str) -> None:
+    """No NaN in ``x`` (skipped while a compiler traces)."""
+    if eng.is_tracing(x):
+        return
+    xp = eng.xp
+    if bool(xp.any(xp.isnan(x))):
+        raise ValueError(f"{name}: expected no NaN values, got an array containing NaN")
