@@ -9,7 +9,9 @@ Third parties register through the entry-point group ``portvision.backends``
 from __future__ import annotations
 
 import importlib
+import sys
 
+from . import cupy_engine, strict_engine, torch_engine  # noqa: F401  (cheap: no library imports)
 from ._base import BORDERS, Engine
 
 __all__ = ["BORDERS", "Engine", "register", "get_engine", "known_engines", "available_engines"]
@@ -49,7 +51,9 @@ def _load_entry_points() -> None:
 
 def _engine_class(name: str) -> type[Engine]:
     module, _, cls = _SPECS[name].partition(":")
-    return getattr(importlib.import_module(module), cls)
+    # sys.modules first: torch.compile cannot trace importlib (a first call may be compiled)
+    mod = sys.modules.get(module) or importlib.import_module(module)
+    return getattr(mod, cls)
 
 
 def known_engines() -> list[str]:
@@ -62,7 +66,8 @@ def get_engine(name: str) -> Engine:
     eng = _INSTANCES.get(name)
     if eng is not None:
         return eng
-    _load_entry_points()
+    if name not in _SPECS:  # the entry-point scan only for unknown names (compile-friendly)
+        _load_entry_points()
     if name not in _SPECS:
         raise ValueError(f"backend: expected one of {known_engines()}, got {name!r}")
     cls = _engine_class(name)

@@ -42,6 +42,8 @@ class Engine:
     @classmethod
     def available(cls) -> bool:
         """Whether the engine's library can be imported (and has a device)."""
+        if cls.module in sys.modules:  # no find_spec: torch.compile cannot trace it
+            return True
         import importlib.util
 
         return importlib.util.find_spec(cls.module) is not None
@@ -109,6 +111,12 @@ class Engine:
     def correlate_separable(self, x, kernels, border="reflect"):
         return ref.correlate_separable(self.xp, x, kernels, border)
 
+    def correlate_bank(self, x, kernels, border="reflect"):
+        return ref.correlate_bank(self.xp, x, kernels, border)
+
+    def correlate_bank_norm(self, x, kernels, border="reflect", eps=0.0):
+        return ref.correlate_bank_norm(self.xp, x, kernels, border, eps)
+
     def median_filter(self, x, size, border="reflect"):
         return ref.median_filter(self.xp, x, size, border)
 
@@ -117,6 +125,12 @@ class Engine:
 
     def sliding_windows(self, x, size, border="reflect"):
         return ref.sliding_windows(self.xp, x, size, border)
+
+    def stop_gradient(self, x):
+        return ref.stop_gradient(self.xp, x)
+
+    def bincount(self, idx, length):
+        return ref.bincount(self.xp, idx, length)
 
 
 def _dtype_name(spec: Any) -> str:

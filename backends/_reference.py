@@ -72,7 +72,8 @@ def _same_pads(ksize):
 def _shifted(xpad, offsets, out_shape, stride=1):
     """View of ``xpad`` starting at ``offsets`` on the trailing axes with ``out_shape``."""
     lead = (slice(None),) * (xpad.ndim - len(offsets))
-    return xpad[lead + tuple(slice(o, o + n, stride) for o, n in zip(offsets, out_shape))]
+    window = zip(offsets, out_shape, strict=True)
+    return xpad[lead + tuple(slice(o, o + n, stride) for o, n in window)]
 
 
 def _per_sample(xp, w, ndim):
@@ -87,7 +88,7 @@ def correlate(xp, x, kernel, border="reflect", stride=1):
     ``out[b, c, i] = sum_j kernel[b, j] * xpad[b, c, i * stride + j]``.
     """
     ksize = tuple(kernel.shape[1:])
-    spatial = tuple(x.shape[x.ndim - len(ksize):])
+    spatial = tuple(x.shape[x.ndim - len(ksize) :])
     xpad = pad(xp, x, _same_pads(ksize), border)
     out = None
     for taps in itertools.product(*(range(k) for k in ksize)):
@@ -95,6 +96,35 @@ def correlate(xp, x, kernel, border="reflect", stride=1):
         term = w * _shifted(xpad, taps, spatial, stride)
         out = term if out is None else out + term
     return out
+
+
+def correlate_bank(xp, x, kernels, border="reflect"):
+    """Correlate ``x (B, C, *S)`` with each of ``K`` kernels ``(K, *Ksize)`` shared by the batch.
+
+    Returns ``(B, C, K, *S)``: ``out[:, :, k] == correlate(x, kernels[k:k + 1], border)``
+    (derivative filters: several responses of one image in one pass).
+    """
+    ksize = tuple(kernels.shape[1:])
+    spatial = tuple(x.shape[x.ndim - len(ksize) :])
+    xpad = pad(xp, x, _same_pads(ksize), border)
+    outs = []
+    for k in range(kernels.shape[0]):
+        out = None
+        for taps in itertools.product(*(range(n) for n in ksize)):
+            term = kernels[(k,) + taps] * _shifted(xpad, taps, spatial)
+            out = term if out is None else out + term
+        outs.append(out)
+    return xp.stack(outs, axis=2)
+
+
+def correlate_bank_norm(xp, x, kernels, border="reflect", eps=0.0):
+    """``sqrt(sum_k correlate_bank(x, kernels, border)[:, :, k] ** 2 + eps)``, shape ``(B, C, *S)``.
+
+    The Euclidean norm of several filter responses (Sobel magnitude); ``eps`` sits inside
+    the square root, as in Kornia's ``sobel``.
+    """
+    g = correlate_bank(xp, x, kernels, border)
+    return xp.sqrt(xp.sum(g * g, axis=2) + eps)
 
 
 def correlate_separable(xp, x, kernels, border="reflect"):
@@ -112,7 +142,7 @@ def correlate_separable(xp, x, kernels, border="reflect"):
 
 def sliding_windows(xp, x, size, border="reflect"):
     """Windows ``(B, C, *S, prod(size))`` of the padded image, taps in row-major order."""
-    spatial = tuple(x.shape[x.ndim - len(size):])
+    spatial = tuple(x.shape[x.ndim - len(size) :])
     xpad = pad(xp, x, _same_pads(size), border)
     taps = itertools.product(*(range(k) for k in size))
     return xp.stack([_shifted(xpad, t, spatial) for t in taps], axis=-1)
@@ -135,6 +165,32 @@ def max_pool(xp, x, size, stride, padding):
     for i in range(kh):
         for j in range(kw):
             lead = (slice(None),) * (x.ndim - 2)
-            v = xpad[lead + (slice(i, i + (oh - 1) * sh + 1, sh), slice(j, j + (ow - 1) * sw + 1, sw))]
+            rows = slice(i, i + (oh - 1) * sh + 1, sh)
+            v = xpad[lead + (rows, slice(j, j + (ow - 1) * sw + 1, sw))]
             out = v if out is None else xp.maximum(out, v)
     return out
+
+
+def stop_gradient(xp, x):
+    """``x`` with the same values and no gradient (engines without autograd: ``x`` itself).
+
+    Straight-through estimators and value-only branches (histogram thresholds) need it;
+    the array API standard has no autograd, so differentiable engines override it.
+    """
+    return x
+
+
+def bincount(xp, idx, length):
+    """Counts per row: ``idx (n, N)`` integers in ``[0, length)`` -> ``(n, length)`` int64.
+
+    Histograms (Otsu): one sort of the row-offset indices and one ``searchsorted`` count
+    every row at once, in standard functions only.
+    """
+    n = idx.shape[0]
+    dev = idx.device
+    idx = xp.astype(idx, xp.int64)
+    offset = xp.reshape(xp.arange(n, dtype=xp.int64, device=dev) * length, (n, 1))
+    flat = xp.sort(xp.reshape(idx + offset, (-1,)))
+    starts = xp.arange(n * length + 1, dtype=xp.int64, device=dev)
+    below = xp.searchsorted(flat, starts)  # how many indices lie before each bin's start
+    return xp.reshape(below[1:] - below[:-1], (n, length))

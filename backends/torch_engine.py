@@ -4,8 +4,21 @@ from __future__ import annotations
 
 from . import _reference as ref
 from ._base import Engine, _safe_numpy
+from ._selection import presorted_median_network, run_network, sort_network
 
-TORCH_PAD_MODE = {"constant": "constant", "reflect": "reflect", "replicate": "replicate", "circular": "circular"}
+#: under autograd, separable 2-D kernels up to this many taps run as one 2-D grouped conv
+_GRAPH_2D_TAPS_MAX = 49
+#: largest window whose median runs as a selection network (beyond, sorting wins)
+_NETWORK_MAX = 25
+#: elements per CPU chunk of the median network: its ~20 live buffers then stay in cache
+_MEDIAN_CHUNK = 1 << 17
+
+#: elements of filter responses that one CPU step of a fused filter-and-reduce keeps in cache
+_CACHE_ELEMS = 1 << 19
+
+TORCH_PAD_MODE = {
+    "constant": "constant", "reflect": "reflect", "replicate": "replicate", "circular": "circular"
+}
 
 
 class TorchEngine(Engine):
@@ -63,16 +76,22 @@ class TorchEngine(Engine):
     def pad(self, x, pads, mode="constant", value=0.0):
         d = len(pads)
         sizes = x.shape[x.ndim - d:]
-        native = (
-            mode == "constant"
-            or (x.ndim in (d + 1, d + 2) and d <= 3 and x.is_floating_point()
-                and all(max(p) < n for p, n in zip(pads, sizes)))  # torch refuses wider pads
+        native = mode == "constant" or (
+            x.ndim >= d + 1
+            and d <= 3
+            and x.is_floating_point()
+            and all(max(p) < n for p, n in zip(pads, sizes, strict=True))  # torch refuses wider
         )
         if not native:
             return ref.pad(self.xp, x, pads, mode, value)
         flat = [w for p in reversed(pads) for w in p]  # torch wants last axis first
         if mode == "constant":
             return self.F.pad(x, flat, mode="constant", value=value)
+        if x.ndim > d + 2:  # torch pads (N, C, *S) or (C, *S): fold extra leading axes into N
+            lead = tuple(x.shape[: x.ndim - d - 1])
+            folded = x.reshape((-1,) + tuple(x.shape[x.ndim - d - 1:]))
+            out = self.F.pad(folded, flat, mode=TORCH_PAD_MODE[mode])
+            return out.reshape(lead + tuple(out.shape[1:]))
         return self.F.pad(x, flat, mode=TORCH_PAD_MODE[mode])
 
     def _conv(self, d):
@@ -83,7 +102,7 @@ class TorchEngine(Engine):
         if d not in (1, 2, 3) or not x.is_floating_point() or x.ndim < d + 1:
             return ref.correlate(self.xp, x, kernel, border, stride)
         ksize = tuple(kernel.shape[1:])
-        lead, spatial = x.shape[: x.ndim - d], x.shape[x.ndim - d:]
+        lead = x.shape[: x.ndim - d]
         xpad = self.pad(x, tuple(((k - 1) // 2, k // 2) for k in ksize), border)
         kernel = kernel.to(dtype=x.dtype)
         if kernel.shape[0] == 1:
@@ -97,10 +116,42 @@ class TorchEngine(Engine):
             c = inp.shape[1] // b
             w = kernel.repeat_interleave(c, dim=0).unsqueeze(1)
         out = self._conv(d)(inp, w, stride=stride, groups=w.shape[0])
-        return out.reshape(tuple(lead) + tuple(out.shape[2:])) if stride != 1 else out.reshape(x.shape)
+        if stride != 1:
+            return out.reshape(tuple(lead) + tuple(out.shape[2:]))
+        return out.reshape(x.shape)
+
+    def _needs_graph(self, *arrays) -> bool:
+        """Whether autograd (or a tracer) must see the ops: then no in-place accumulation."""
+        torch = self.torch
+        functorch = getattr(torch._C, "_are_functorch_transforms_active", lambda: False)
+        if self.is_tracing(arrays[0]) or functorch():
+            return True
+        return torch.is_grad_enabled() and any(a is not None and a.requires_grad for a in arrays)
 
     def correlate_separable(self, x, kernels, border="reflect"):
         d = len(kernels)
+        if not x.is_floating_point() or x.ndim < d + 1:
+            return ref.correlate_separable(self.xp, x, kernels, border)
+        kernels = [None if k is None else k.to(dtype=x.dtype) for k in kernels]
+        if self._needs_graph(x, *kernels):
+            return self._separable_graph(x, kernels, border)
+        # No graph to record: weighted shifted slices accumulate in place into one fresh
+        # buffer per axis, without im2col (3-10x faster than grouped convs on CPU). Last
+        # axis first: its slices are the strided ones, cheaper while the data is fresh.
+        out = x
+        for i in reversed(range(d)):
+            if kernels[i] is not None:
+                out = self._taps_1d(out, kernels[i], x.ndim - d + i, d, i, border)
+        return out if out is not x else x.clone()
+
+    def _separable_graph(self, x, kernels, border):
+        """Under autograd: one 2-D grouped conv of the outer product for small 2-D kernels,
+        else one grouped conv per axis (the faster forward + backward, measured on CPU)."""
+        d = len(kernels)
+        if d == 2 and all(k is not None for k in kernels):
+            ky, kx = kernels
+            if ky.shape[1] * kx.shape[1] <= _GRAPH_2D_TAPS_MAX:
+                return self.correlate(x, ky[:, :, None] * kx[:, None, :], border)
         out = x
         for i, k in enumerate(kernels):
             if k is None:
@@ -110,12 +161,88 @@ class TorchEngine(Engine):
             out = self.correlate(out, k.reshape(shape), border)
         return out if out is not x else x.clone()
 
+    def _taps_1d(self, x, k, axis, d, i, border):
+        n, size = k.shape[1], x.shape[axis]
+        pads = tuple(((n - 1) // 2, n // 2) if j == i else (0, 0) for j in range(d))
+        xpad = self.pad(x, pads, border)
+        w = k.reshape((k.shape[0], n) + (1,) * (x.ndim - 1))  # (1|B, n, 1, ...): per-sample rows
+        acc = xpad.narrow(axis, 0, size) * w[:, 0]
+        for t in range(1, n):
+            acc.addcmul_(xpad.narrow(axis, t, size), w[:, t])
+        return acc
+
+    def correlate_bank(self, x, kernels, border="reflect"):
+        d = kernels.ndim - 1
+        if d not in (2, 3) or x.ndim != d + 2 or not x.is_floating_point():
+            return ref.correlate_bank(self.xp, x, kernels, border)
+        ksize = tuple(kernels.shape[1:])
+        b, c, k = x.shape[0], x.shape[1], kernels.shape[0]
+        xpad = self.pad(x, tuple(((n - 1) // 2, n // 2) for n in ksize), border)
+        # one grouped conv, K outputs per channel: weight row c * K + k is kernel k, so the
+        # output (B, C * K, *S) is already laid out as (B, C, K, *S)
+        w = kernels.to(dtype=x.dtype)[None].expand((c,) + tuple(kernels.shape))
+        w = w.reshape((c * k, 1) + ksize)
+        out = self._conv(d)(xpad, w, groups=c)
+        return out.reshape((b, c, k) + tuple(out.shape[2:]))
+
+    def correlate_bank_norm(self, x, kernels, border="reflect", eps=0.0):
+        per_item = x[0].numel() * kernels.shape[0] if x.ndim and x.shape[0] else 0
+        if x.device.type == "cpu" and per_item and x.shape[0] * per_item > _CACHE_ELEMS:
+            # CPU: a few images at a time keep the responses in cache for the norm (2-3x faster
+            # than one pass over a large batch); cat keeps the graph
+            n = max(1, _CACHE_ELEMS // per_item)
+            return self.torch.cat([self._bank_norm(c, kernels, border, eps) for c in x.split(n)], 0)
+        return self._bank_norm(x, kernels, border, eps)
+
+    def _bank_norm(self, x, kernels, border, eps):
+        g = self.correlate_bank(x, kernels, border)
+        # accumulate the squares into one fresh contiguous buffer (in place on our own
+        # temporary, which autograd allows): fewer passes than sqrt(gx * gx + gy * gy + eps)
+        acc = self.torch.full(g[:, :, 0].shape, eps, dtype=g.dtype, device=g.device)
+        for i in range(g.shape[2]):
+            acc.addcmul_(g[:, :, i], g[:, :, i])
+        return acc.sqrt_()
+
     def median_filter(self, x, size, border="reflect"):
-        if len(size) != 2 or not x.is_floating_point():
+        if len(size) != 2 or not x.is_floating_point() or x.ndim < 3:
             return ref.median_filter(self.xp, x, size, border)
+        n = size[0] * size[1]
+        if n <= _NETWORK_MAX and not self._needs_graph(x):
+            return self._median_network(x, size, border, n)
         win = self.sliding_windows(x, size, border)
         # torch.median takes the lower middle value, which is the contract
         return win.median(dim=-1).values
+
+    def _median_network(self, x, size, border, n):
+        """Selection network of in-place minimum/maximum on shifted views (no graph needed).
+
+        On the CPU a few planes at a time keep the network's buffers in cache (2x faster).
+        """
+        torch = self.torch
+        planes = x.reshape((-1,) + tuple(x.shape[-2:]))
+        step = planes.shape[0]
+        if x.device.type == "cpu":
+            step = max(1, _MEDIAN_CHUNK // max(1, planes[0].numel()))
+        parts = [self._median_chunk(c, size, border, n) for c in planes.split(step)]
+        out = parts[0] if len(parts) == 1 else torch.cat(parts)
+        return out.reshape(x.shape)
+
+    def _median_chunk(self, x, size, border, n):
+        torch = self.torch
+        (kh, kw), (h, w) = size, x.shape[-2:]
+        xpad = self.pad(x, (((kh - 1) // 2, kh // 2), ((kw - 1) // 2, kw // 2)), border)
+        ops = (
+            lambda a, b, o: torch.minimum(a, b, out=o),
+            lambda a, b, o: torch.maximum(a, b, out=o),
+            lambda a: torch.empty(a.shape, dtype=a.dtype, device=a.device),
+        )
+        # sort every padded column once (it serves kw windows), then select from the
+        # sorted columns with the network that knows their order
+        rows = [xpad[..., r:r + h, :] for r in range(kh)]
+        cols, _ = run_network(rows, kh, *ops, steps=sort_network(kh), out_wires=range(kh))
+        views = [cols[r][..., j:j + w] for j in range(kw) for r in range(kh)]
+        out, owned = run_network(views, n, *ops, steps=presorted_median_network(kh, kw))
+        return out if owned else out.contiguous()
 
     def max_pool(self, x, size, stride, padding):
         if x.ndim < 3 or not x.is_floating_point():
@@ -123,6 +250,15 @@ class TorchEngine(Engine):
         lead = x.shape[:-2]
         out = self.F.max_pool2d(x.reshape((-1,) + tuple(x.shape[-3:])), size, stride, padding)
         return out.reshape(tuple(lead) + tuple(out.shape[-2:]))
+
+    def stop_gradient(self, x):
+        return x.detach()
+
+    def bincount(self, idx, length):
+        n = idx.shape[0]
+        offset = self.torch.arange(n, device=idx.device).unsqueeze(1) * length
+        flat = (idx.to(self.torch.int64) + offset).reshape(-1)
+        return self.torch.bincount(flat, minlength=n * length).reshape(n, length)
 
     def sliding_windows(self, x, size, border="reflect"):
         pads = tuple(((k - 1) // 2, k // 2) for k in size)

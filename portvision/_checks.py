@@ -24,7 +24,9 @@ def check_rank(x, name: str, ranks: tuple[int, ...], layout: str) -> None:
 def check_channels(x, name: str, channels: tuple[int, ...], axis: int = -3) -> None:
     if x.ndim < -axis or x.shape[axis] not in channels:
         want = " or ".join(str(c) for c in channels)
-        raise ValueError(f"{name}: expected {want} channels at axis {axis}, got shape {shape_of(x)}")
+        raise ValueError(
+            f"{name}: expected {want} channels at axis {axis}, got shape {shape_of(x)}"
+        )
 
 
 def check_floating(xp, x, name: str) -> None:
@@ -52,10 +54,16 @@ def as_tuple(value, n: int, name: str) -> tuple:
     raise ValueError(f"{name}: expected a number or a sequence of {n} numbers, got {value!r}")
 
 
-def check_kernel_size(value, n: int, name: str = "kernel_size", odd: bool = True) -> tuple[int, ...]:
+def check_kernel_size(
+    value, n: int, name: str = "kernel_size", odd: bool = True
+) -> tuple[int, ...]:
     """Positive (odd, by default) integer window sizes -> tuple of ``n`` ints."""
     size = as_tuple(value, n, name)
-    bad = [k for k in size if not isinstance(k, int) or isinstance(k, bool) or k <= 0 or (odd and k % 2 == 0)]
+    bad = [
+        k
+        for k in size
+        if not isinstance(k, int) or isinstance(k, bool) or k <= 0 or (odd and k % 2 == 0)
+    ]
     if bad:
         kind = "odd positive" if odd else "positive"
         raise ValueError(f"{name}: expected {kind} integers, got {value!r}")

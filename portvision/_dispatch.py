@@ -27,8 +27,26 @@ _open_contexts = 0
 _lock = threading.Lock()
 
 
+_LIBRARY_ENGINE = {"numpy": "numpy", "torch": "torch", "array_api_strict": "strict", "cupy": "cupy"}
+
+
 def _engine_of_type(tp: type, name: str) -> Engine:
-    """Slow path: find the engine owning array type ``tp`` and cache it."""
+    """Slow path: find the engine owning array type ``tp`` and cache it.
+
+    The built-in engine of the type's library, then the engines already made, are
+    tried before the registry scan: that path calls neither importlib nor the
+    entry-point scan, which ``torch.compile`` cannot trace, so the first portvision
+    call of a program may happen inside a ``fullgraph=True`` compiled function.
+    """
+    builtin = _LIBRARY_ENGINE.get(tp.__module__.partition(".")[0])
+    for eng in ([builtin] if builtin else []) + list(backends._INSTANCES.values()):
+        try:
+            eng = backends.get_engine(eng) if isinstance(eng, str) else eng
+        except ValueError:
+            continue
+        if eng.owns_type(tp):
+            _TYPE_CACHE[tp] = eng
+            return eng
     for ename in backends.known_engines():
         cls = backends._engine_class(ename)
         if cls.module not in sys.modules:
@@ -55,11 +73,11 @@ def dispatch1(name: str, x):
     if _open_contexts:
         state = _CONTEXT.get()
         if state is not None:
-            _require_array(name, x)
+            require_array(name, x)
             return state[0], state[0].convert(x, state[1])
     eng = _TYPE_CACHE.get(type(x))
     if eng is None:
-        _require_array(name, x)
+        require_array(name, x)
         eng = _engine_of_type(type(x), name)
     return eng, x
 
@@ -70,13 +88,13 @@ def dispatch(names: tuple[str, ...], *values):
     Returns ``(engine, values)`` with the values converted to the engine when a
     context is open.
     """
-    _require_array(names[0], values[0])
+    require_array(names[0], values[0])
     state = _context()
     if state is not None:
         eng, device = state
         return eng, tuple(eng.convert(v, device) for v in values)
     eng = None
-    for name, v in zip(names, values):
+    for name, v in zip(names, values, strict=True):
         tp = type(v)
         if tp in _NOT_ARRAYS:
             continue
@@ -84,7 +102,8 @@ def dispatch(names: tuple[str, ...], *values):
         if eng is None:
             eng = e
         elif e is not eng:
-            found = sorted({f"{type(u).__module__}.{type(u).__qualname__}" for u in values if type(u) not in _NOT_ARRAYS})
+            arrays = [type(u) for u in values if type(u) not in _NOT_ARRAYS]
+            found = sorted({f"{t.__module__}.{t.__qualname__}" for t in arrays})
             raise TypeError(
                 f"{name}: arrays of different libraries in one call ({', '.join(found)}); "
                 f"convert them to one library or run inside portvision.use_backend(...)"
@@ -92,7 +111,8 @@ def dispatch(names: tuple[str, ...], *values):
     return eng, values
 
 
-def _require_array(name, x):
+def require_array(name: str, x) -> None:
+    """TypeError naming ``name`` unless ``x`` is an array."""
     if type(x) in _NOT_ARRAYS:
         raise TypeError(f"{name}: expected an array, got {type(x).__name__}")
 

@@ -28,11 +28,22 @@ class OpInfo:
 OPS: dict[str, OpInfo] = {}
 
 
-def register_op(*, differentiable=True, tolerance="float", integer_input=False, unsupported=None, factory=False):
+def register_op(
+    *, differentiable=True, tolerance="float", integer_input=False, unsupported=None, factory=False
+):
     def deco(func):
-        module = func.__module__.rsplit(".", 1)[0] if func.__module__.count(".") > 1 else func.__module__
+        module = (
+            func.__module__.rsplit(".", 1)[0] if func.__module__.count(".") > 1 else func.__module__
+        )
         OPS[func.__name__] = OpInfo(
-            func.__name__, func, module, differentiable, tolerance, integer_input, dict(unsupported or {}), factory
+            func.__name__,
+            func,
+            module,
+            differentiable,
+            tolerance,
+            integer_input,
+            dict(unsupported or {}),
+            factory,
         )
         return func
 
@@ -44,9 +55,15 @@ def support_table() -> str:
     from portvision.backends import known_engines
 
     engines = known_engines()
-    rows = ["| op | module | differentiable | " + " | ".join(engines) + " |",
-            "|---|---|---|" + "---|" * len(engines)]
+    rows = [
+        "| op | module | differentiable | " + " | ".join(engines) + " |",
+        "|---|---|---|" + "---|" * len(engines),
+    ]
     for info in sorted(OPS.values(), key=lambda i: (i.module, i.name)):
         cells = [info.unsupported.get(e, "yes") for e in engines]
-        rows.append(f"| `{info.name}` | {info.module} | {'yes' if info.differentiable else 'no'} | " + " | ".join(cells) + " |")
+        rows.append(
+            f"| `{info.name}` | {info.module} | {'yes' if info.differentiable else 'no'} | "
+            + " | ".join(cells)
+            + " |"
+        )
     return "\n".join(rows)

@@ -67,24 +67,54 @@ def _engine_cases():
     cases = []
     avail = pv.available_backends()
     has_cv2 = importlib.util.find_spec("cv2") is not None
-    cases.append(pytest.param(EngineCase("numpy", "numpy", opencv=True if has_cv2 else None), id="numpy"))
-    cases.append(pytest.param(EngineCase("numpy-noopencv", "numpy", opencv=False), id="numpy-noopencv"))
-    skip_strict = pytest.mark.skipif("strict" not in avail, reason="array-api-strict is not installed")
-    for dev, cid in ((None, "strict"), ("no_float64", "strict-no_float64"), ("device1", "strict-device1")):
-        cases.append(pytest.param(EngineCase(cid, "strict", device=dev, no_float64=dev == "no_float64"),
-                                  id=cid, marks=skip_strict))
+    cases.append(
+        pytest.param(EngineCase("numpy", "numpy", opencv=True if has_cv2 else None), id="numpy")
+    )
+    cases.append(
+        pytest.param(EngineCase("numpy-noopencv", "numpy", opencv=False), id="numpy-noopencv")
+    )
+    skip_strict = pytest.mark.skipif(
+        "strict" not in avail, reason="array-api-strict is not installed"
+    )
+    for dev, cid in (
+        (None, "strict"),
+        ("no_float64", "strict-no_float64"),
+        ("device1", "strict-device1"),
+    ):
+        cases.append(
+            pytest.param(
+                EngineCase(cid, "strict", device=dev, no_float64=dev == "no_float64"),
+                id=cid,
+                marks=skip_strict,
+            )
+        )
     has_torch = "torch" in avail
-    cases.append(pytest.param(EngineCase("torch-cpu", "torch", device="cpu"), id="torch-cpu",
-                              marks=pytest.mark.skipif(not has_torch, reason="torch is not installed")))
+    cases.append(
+        pytest.param(
+            EngineCase("torch-cpu", "torch", device="cpu"),
+            id="torch-cpu",
+            marks=pytest.mark.skipif(not has_torch, reason="torch is not installed"),
+        )
+    )
     cuda = False
     if has_torch:
         import torch
 
         cuda = torch.cuda.is_available()
-    cases.append(pytest.param(EngineCase("torch-cuda", "torch", device="cuda"), id="torch-cuda",
-                              marks=pytest.mark.skipif(not cuda, reason="no CUDA GPU for torch")))
-    cases.append(pytest.param(EngineCase("cupy", "cupy"), id="cupy",
-                              marks=pytest.mark.skipif("cupy" not in avail, reason="CuPy or a GPU is missing")))
+    cases.append(
+        pytest.param(
+            EngineCase("torch-cuda", "torch", device="cuda"),
+            id="torch-cuda",
+            marks=pytest.mark.skipif(not cuda, reason="no CUDA GPU for torch"),
+        )
+    )
+    cases.append(
+        pytest.param(
+            EngineCase("cupy", "cupy"),
+            id="cupy",
+            marks=pytest.mark.skipif("cupy" not in avail, reason="CuPy or a GPU is missing"),
+        )
+    )
     return cases
 
 

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from portvision._array import to_float
 from portvision._checks import check_border, check_choice, check_rank, shape_of
-from portvision._dispatch import dispatch
+from portvision._dispatch import dispatch, require_array
 from portvision._registry import register_op
+
+Array = Any  # an array of any engine: numpy.ndarray, torch.Tensor, cupy.ndarray, ...
 
 
 def _check_kernel(kernel, name, input, d):
     if kernel.ndim != d + 1:
         dims = ", ".join(["kH", "kW"] if d == 2 else ["kD", "kH", "kW"] if d == 3 else ["k"])
-        raise ValueError(f"{name}: expected shape (1, {dims}) or (B, {dims}), got {shape_of(kernel)}")
+        raise ValueError(
+            f"{name}: expected shape (1, {dims}) or (B, {dims}), got {shape_of(kernel)}"
+        )
     if kernel.shape[0] not in (1, input.shape[0]):
         raise ValueError(
-            f"{name}: expected a batch of 1 or {int(input.shape[0])} (the input's), got shape {shape_of(kernel)}"
+            f"{name}: expected a batch of 1 or {int(input.shape[0])} (the input's), "
+            f"got shape {shape_of(kernel)}"
         )
 
 
@@ -30,7 +37,9 @@ def _flip(xp, kernel):
 
 def _crop_valid(x, ksize):
     """Drop the border rows/columns that ``padding="valid"`` excludes."""
-    sl = tuple(slice((k - 1) // 2, n - k // 2) for k, n in zip(ksize, x.shape[-len(ksize):]))
+    sl = tuple(
+        slice((k - 1) // 2, n - k // 2) for k, n in zip(ksize, x.shape[-len(ksize) :], strict=True)
+    )
     return x[(Ellipsis,) + sl]
 
 
@@ -42,7 +51,14 @@ def _prepare(eng, input, kernel, d):
 
 
 @register_op()
-def filter2d(input, kernel, border_type="reflect", normalized=False, padding="same", behaviour="corr"):
+def filter2d(
+    input: Array,
+    kernel: Array,
+    border_type: str = "reflect",
+    normalized: bool = False,
+    padding: str = "same",
+    behaviour: str = "corr",
+) -> Array:
     """Correlate every channel of an image batch with a 2D kernel.
 
     Args:
@@ -69,6 +85,7 @@ def filter2d(input, kernel, border_type="reflect", normalized=False, padding="sa
                [0., 0., 0., 0., 0.]], dtype=float32)
     """
     eng, (input, kernel) = dispatch(("input", "kernel"), input, kernel)
+    require_array("kernel", kernel)
     check_rank(input, "input", (3, 4), "(B, C, H, W) or (C, H, W)")
     unbatched = input.ndim == 3
     x = input[None, ...] if unbatched else input
@@ -89,7 +106,14 @@ def filter2d(input, kernel, border_type="reflect", normalized=False, padding="sa
 
 
 @register_op()
-def filter2d_separable(input, kernel_x, kernel_y, border_type="reflect", normalized=False, padding="same"):
+def filter2d_separable(
+    input: Array,
+    kernel_x: Array,
+    kernel_y: Array,
+    border_type: str = "reflect",
+    normalized: bool = False,
+    padding: str = "same",
+) -> Array:
     """Correlate with the separable kernel ``kernel_y^T kernel_x`` (rows, then columns).
 
     Args:
@@ -108,7 +132,10 @@ def filter2d_separable(input, kernel_x, kernel_y, border_type="reflect", normali
         >>> float(pv.filters.filter2d_separable(img, k, k)[0, 0, 1, 1])
         1.0
     """
-    eng, (input, kernel_x, kernel_y) = dispatch(("input", "kernel_x", "kernel_y"), input, kernel_x, kernel_y)
+    names = ("input", "kernel_x", "kernel_y")
+    eng, (input, kernel_x, kernel_y) = dispatch(names, input, kernel_x, kernel_y)
+    require_array("kernel_x", kernel_x)
+    require_array("kernel_y", kernel_y)
     check_rank(input, "input", (3, 4), "(B, C, H, W) or (C, H, W)")
     unbatched = input.ndim == 3
     x = input[None, ...] if unbatched else input
@@ -128,7 +155,13 @@ def filter2d_separable(input, kernel_x, kernel_y, border_type="reflect", normali
 
 
 @register_op()
-def filter3d(input, kernel, border_type="replicate", normalized=False, behaviour="corr"):
+def filter3d(
+    input: Array,
+    kernel: Array,
+    border_type: str = "replicate",
+    normalized: bool = False,
+    behaviour: str = "corr",
+) -> Array:
     """Correlate every channel of a volume batch with a 3D kernel.
 
     Args:
@@ -148,6 +181,7 @@ def filter3d(input, kernel, border_type="replicate", normalized=False, behaviour
         (1, 1, 3, 4, 4)
     """
     eng, (input, kernel) = dispatch(("input", "kernel"), input, kernel)
+    require_array("kernel", kernel)
     check_rank(input, "input", (4, 5), "(B, C, D, H, W) or (C, D, H, W)")
     unbatched = input.ndim == 4
     x = input[None, ...] if unbatched else input
@@ -162,3 +196,6 @@ def filter3d(input, kernel, border_type="replicate", normalized=False, behaviour
         kernel = _flip(xp, kernel)
     out = eng.correlate(x, kernel, border_type)
     return out[0, ...] if unbatched else out
+
+
+__all__ = ["filter2d", "filter2d_separable", "filter3d"]
