@@ -136,3 +136,19 @@ def rng():
 def float_dtypes(engine: EngineCase):
     """The float dtypes to test on ``engine`` (no float64 on the no_float64 device)."""
     return ("float32",) if engine.no_float64 else ("float32", "float64")
+
+
+# Oracles: a test that takes one of these skips, with the reason, where it is not installed.
+@pytest.fixture
+def kornia():
+    return pytest.importorskip("kornia")
+
+
+@pytest.fixture
+def torch():
+    return pytest.importorskip("torch")
+
+
+@pytest.fixture
+def cv2():
+    return pytest.importorskip("cv2")

@@ -11,16 +11,6 @@ import portvision as pv
 C = pv.color
 
 
-@pytest.fixture
-def kornia():
-    return pytest.importorskip("kornia")
-
-
-@pytest.fixture
-def torch():
-    return pytest.importorskip("torch")
-
-
 def _u8(shape, seed=0):
     img = np.random.default_rng(seed).integers(0, 256, size=shape).astype(np.uint8)
     img[..., 0, 0, 0], img[..., 1, 0, 0], img[..., 2, 0, 0] = 255, 255, 255  # white stays 255

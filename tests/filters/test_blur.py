@@ -25,21 +25,6 @@ def _host(shape=(2, 3, 9, 11), seed=0, dtype="float64"):
     return np.random.default_rng(seed).uniform(0.0, 1.0, size=shape).astype(dtype)
 
 
-@pytest.fixture
-def kornia():
-    return pytest.importorskip("kornia")
-
-
-@pytest.fixture
-def torch():
-    return pytest.importorskip("torch")
-
-
-@pytest.fixture
-def cv2():
-    return pytest.importorskip("cv2")
-
-
 def _planes(x, fn):
     return np.stack([fn(p) for p in x.reshape((-1,) + x.shape[-2:])]).reshape(x.shape)
 

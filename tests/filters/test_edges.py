@@ -31,21 +31,6 @@ def _wide(engine, a):
     return engine.asarray(np.asarray(a, dtype=dtype)), (1e-9 if dtype == "float64" else 2e-5)
 
 
-@pytest.fixture
-def kornia():
-    return pytest.importorskip("kornia")
-
-
-@pytest.fixture
-def torch():
-    return pytest.importorskip("torch")
-
-
-@pytest.fixture
-def cv2():
-    return pytest.importorskip("cv2")
-
-
 # -- kernel builders ----------------------------------------------------------------------
 @pytest.mark.parametrize("mode", ["sobel", "diff", "SOBEL"])
 @pytest.mark.parametrize("order", [1, 2])

@@ -19,16 +19,6 @@ SIGMAS = (0.0, 1e-3, 0.3, 1.0, 1.5, 4.0, 20.0)
 SIZES = (1, 3, 5, 11, 31)
 
 
-@pytest.fixture
-def kornia():
-    return pytest.importorskip("kornia")
-
-
-@pytest.fixture
-def torch():
-    return pytest.importorskip("torch")
-
-
 def _kt(torch, s):
     return torch.tensor(np.asarray(s, dtype=np.float64))
 

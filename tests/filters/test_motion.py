@@ -13,16 +13,6 @@ F = pv.filters
 ANGLES = [0.0, 30.0, 45.0, 90.0, 120.0, 150.0, 215.0, -30.0, 390.0, 17.3, -101.7, 263.9]
 
 
-@pytest.fixture
-def kornia():
-    return pytest.importorskip("kornia")
-
-
-@pytest.fixture
-def torch():
-    return pytest.importorskip("torch")
-
-
 def _np(engine, x):
     return engine.to_numpy(x)
 

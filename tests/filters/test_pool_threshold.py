@@ -25,16 +25,6 @@ def _host(shape=(2, 3, 9, 11), seed=0, dtype="float64", low=0.0, high=1.0):
     return np.random.default_rng(seed).uniform(low, high, size=shape).astype(dtype)
 
 
-@pytest.fixture
-def kornia():
-    return pytest.importorskip("kornia")
-
-
-@pytest.fixture
-def torch():
-    return pytest.importorskip("torch")
-
-
 # -- blur pools: Kornia -----------------------------------------------------------------------
 @pytest.mark.parametrize("k", (1, 2, 3, 4, 5))
 @pytest.mark.parametrize("stride", (1, 2, 3))

@@ -26,16 +26,6 @@ def _host(shape=(2, 3, 9, 11), seed=0, dtype="float64"):
     return np.random.default_rng(seed).uniform(0.0, 1.0, size=shape).astype(dtype)
 
 
-@pytest.fixture
-def kornia():
-    return pytest.importorskip("kornia")
-
-
-@pytest.fixture
-def torch():
-    return pytest.importorskip("torch")
-
-
 # -- bilateral: Kornia ---------------------------------------------------------------------
 @pytest.mark.parametrize("border", BORDERS)
 @pytest.mark.parametrize("distance", ("l1", "l2"))
