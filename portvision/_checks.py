@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from portvision._array import to_float
 from portvision.backends import BORDERS
 
 
@@ -35,9 +36,19 @@ def check_floating(xp, x, name: str) -> None:
 
 
 def check_border(border, name: str = "border_type", allowed: tuple[str, ...] = BORDERS) -> str:
-    if border not in allowed:
+    """The border name in lower case (Kornia's names are case-insensitive)."""
+    low = border.lower() if isinstance(border, str) else border
+    if low not in allowed:
         raise ValueError(f"{name}: expected one of {list(allowed)}, got {border!r}")
-    return border
+    return low
+
+
+def image_batch(eng, input):
+    """Validated ``(B, C, H, W)`` float view of a ``(B, C, H, W)`` or ``(C, H, W)`` image,
+    and whether a batch axis was added (integer images compute in float32)."""
+    check_rank(input, "input", (3, 4), "(B, C, H, W) or (C, H, W)")
+    x = to_float(eng.xp, input)
+    return (x[None, ...], True) if x.ndim == 3 else (x, False)
 
 
 def check_choice(value, name: str, allowed) -> None:
@@ -78,19 +89,15 @@ def check_positive(value, name: str) -> None:
             raise ValueError(f"{name}: expected positive finite values, got {value!r}")
 
 
-def check_positive_array(eng, x, name: str) -> None:
-    """All entries of array ``x`` > 0 (skipped while a compiler traces)."""
+def check_array_values(eng, x, name: str, allow_zero: bool = False) -> None:
+    """All entries of array ``x`` finite and > 0 (>= 0 with ``allow_zero``).
+
+    A host check, so it is skipped while a compiler traces ``x``.
+    """
     if eng.is_tracing(x):
         return
     xp = eng.xp
-    if not bool(xp.all(x > 0)):
-        raise ValueError(f"{name}: expected positive values, got {eng.to_numpy(x).tolist()!r}")
-
-
-def check_finite(eng, x, name: str) -> None:
-    """No NaN in ``x`` (skipped while a compiler traces)."""
-    if eng.is_tracing(x):
-        return
-    xp = eng.xp
-    if bool(xp.any(xp.isnan(x))):
-        raise ValueError(f"{name}: expected no NaN values, got an array containing NaN")
+    ok = xp.isfinite(x) & ((x >= 0) if allow_zero else (x > 0))
+    if not bool(xp.all(ok)):
+        kind = "non-negative" if allow_zero else "positive"
+        raise ValueError(f"{name}: expected {kind} finite values, got {eng.to_numpy(x).tolist()!r}")

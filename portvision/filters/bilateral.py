@@ -13,10 +13,16 @@ import math
 from typing import Any
 
 from portvision._array import to_float
-from portvision._checks import check_choice, check_kernel_size, check_rank, shape_of
+from portvision._checks import (
+    check_array_values,
+    check_border,
+    check_choice,
+    check_kernel_size,
+    check_rank,
+    shape_of,
+)
 from portvision._dispatch import dispatch
 from portvision._registry import register_op
-from portvision.filters.gaussian_blur import _border
 from portvision.filters.kernels import get_gaussian_kernel2d
 
 __all__ = ["bilateral_blur", "joint_bilateral_blur"]
@@ -41,14 +47,8 @@ def _sigma_color(eng, sigma_color, x):
             f"sigma_color: expected shape (1,) or ({int(x.shape[0])},) (the input's batch), "
             f"got {shape_of(sigma_color)}"
         )
+    check_array_values(eng, sigma_color, "sigma_color")
     xp = eng.xp
-    if not eng.is_tracing(sigma_color) and not bool(
-        xp.all(xp.isfinite(sigma_color) & (sigma_color > 0))
-    ):
-        raise ValueError(
-            "sigma_color: expected positive finite values, "
-            f"got {eng.to_numpy(sigma_color).tolist()!r}"
-        )
     s = sigma_color if sigma_color.dtype == x.dtype else xp.astype(sigma_color, x.dtype)
     return xp.reshape(s, (s.shape[0], 1, 1, 1))
 
@@ -78,13 +78,7 @@ def _sigma_space(eng, sigma_space, x):
             f"sigma_space: expected shape (1, 2) or ({int(x.shape[0])}, 2) (the input's batch), "
             f"got {shape_of(sigma_space)}"
         )
-    if not eng.is_tracing(sigma_space) and not bool(
-        xp.all(xp.isfinite(sigma_space) & (sigma_space > 0))
-    ):
-        raise ValueError(
-            "sigma_space: expected positive finite values, "
-            f"got {eng.to_numpy(sigma_space).tolist()!r}"
-        )
+    check_array_values(eng, sigma_space, "sigma_space")
     return sigma_space if sigma_space.dtype == x.dtype else xp.astype(sigma_space, x.dtype)
 
 
@@ -140,7 +134,7 @@ def _run(input, guidance, kernel_size, sigma_color, sigma_space, border_type, co
             )
         guide = g if g.dtype == x.dtype else xp.astype(g, x.dtype)
     ksize = check_kernel_size(kernel_size, 2)
-    border = _border(border_type)
+    border = check_border(border_type)
     check_choice(color_distance_type, "color_distance_type", ("l1", "l2"))
     sc = _sigma_color(eng, sigma_color, x)
     ss = _sigma_space(eng, sigma_space, x)

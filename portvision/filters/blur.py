@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from portvision._checks import check_kernel_size
+from portvision._checks import check_border, check_kernel_size, image_batch
 from portvision._dispatch import dispatch1
 from portvision._registry import register_op
-from portvision.filters.gaussian_blur import _border, _image
 
 __all__ = ["box_blur"]
 
@@ -37,9 +36,9 @@ def box_blur(
                [10.    , 10.3333, 11.3333, 11.6667]], dtype=float32)
     """
     eng, input = dispatch1("input", input)
-    x, added = _image(eng, input)
+    x, added = image_batch(eng, input)
     ky, kx = check_kernel_size(kernel_size, 2, odd=False)
-    border = _border(border_type)
+    border = check_border(border_type)
     xp = eng.xp
     if separable:
         kernels = tuple(xp.full((1, k), 1.0 / k, dtype=x.dtype, device=x.device) for k in (ky, kx))

@@ -90,7 +90,7 @@ def filter2d(
     unbatched = input.ndim == 3
     x = input[None, ...] if unbatched else input
     _check_kernel(kernel, "kernel", x, 2)
-    check_border(border_type)
+    border_type = check_border(border_type)
     check_choice(padding, "padding", ("same", "valid"))
     check_choice(behaviour, "behaviour", ("corr", "conv"))
     xp = eng.xp
@@ -141,7 +141,7 @@ def filter2d_separable(
     x = input[None, ...] if unbatched else input
     _check_kernel(kernel_x, "kernel_x", x, 1)
     _check_kernel(kernel_y, "kernel_y", x, 1)
-    check_border(border_type)
+    border_type = check_border(border_type)
     check_choice(padding, "padding", ("same", "valid"))
     xp = eng.xp
     x, kernel_x = _prepare(eng, x, kernel_x, 1)
@@ -186,7 +186,7 @@ def filter3d(
     unbatched = input.ndim == 4
     x = input[None, ...] if unbatched else input
     _check_kernel(kernel, "kernel", x, 3)
-    check_border(border_type)
+    border_type = check_border(border_type)
     check_choice(behaviour, "behaviour", ("corr", "conv"))
     xp = eng.xp
     x, kernel = _prepare(eng, x, kernel, 3)

@@ -5,29 +5,18 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from portvision._array import to_float
-from portvision._checks import check_border, check_kernel_size, check_rank, shape_of
+from portvision._checks import (
+    check_array_values,
+    check_border,
+    check_kernel_size,
+    image_batch,
+    shape_of,
+)
 from portvision._dispatch import dispatch
 from portvision._registry import register_op
-from portvision.backends import BORDERS
 from portvision.filters.kernels import _sampled
 
 __all__ = ["gaussian_blur2d"]
-
-
-def _border(border_type) -> str:
-    """Kornia's border names, case-insensitive."""
-    low = border_type.lower() if isinstance(border_type, str) else border_type
-    if low not in BORDERS:
-        check_border(border_type)
-    return low
-
-
-def _image(eng, input):
-    """Validated ``(B, C, H, W)`` float view of ``input`` and whether a batch axis was added."""
-    check_rank(input, "input", (3, 4), "(B, C, H, W) or (C, H, W)")
-    x = to_float(eng.xp, input)
-    return (x[None, ...], True) if x.ndim == 3 else (x, False)
 
 
 def _gauss_taps(k: int, s: float) -> list[float]:
@@ -57,12 +46,8 @@ def _sigma_pair(eng, sigma, x):
             f"sigma: expected shape (1, 2) or ({int(x.shape[0])}, 2) (the input's batch), "
             f"got {shape_of(sigma)}"
         )
-    xp = eng.xp
-    if not eng.is_tracing(sigma) and not bool(xp.all(xp.isfinite(sigma) & (sigma > 0))):
-        raise ValueError(
-            f"sigma: expected positive finite values, got {eng.to_numpy(sigma).tolist()!r}"
-        )
-    return sigma if sigma.dtype == x.dtype else xp.astype(sigma, x.dtype)
+    check_array_values(eng, sigma, "sigma")
+    return sigma if sigma.dtype == x.dtype else eng.xp.astype(sigma, x.dtype)
 
 
 def _gaussian_kernels_1d(eng, x, ksize, sigma):
@@ -101,7 +86,7 @@ def gaussian_blur2d(
         ((1, 1, 5, 5), array([0.1183, 0.1478, 0.1183], dtype=float32))
     """
     eng, (input, sigma) = dispatch(("input", "sigma"), input, sigma)
-    x, added = _image(eng, input)
+    x, added = image_batch(eng, input)
     out = _gaussian_blur(eng, x, kernel_size, sigma, border_type, separable)
     return out[0, ...] if added else out
 
@@ -110,7 +95,7 @@ def _gaussian_blur(eng, x, kernel_size, sigma, border_type, separable=True):
     """Validated blur of a float ``(B, C, H, W)`` ``x`` (shared with ``unsharp_mask``)."""
     ksize = check_kernel_size(kernel_size, 2)
     sigma = _sigma_pair(eng, sigma, x)
-    border = _border(border_type)
+    border = check_border(border_type)
     ky, kx = _gaussian_kernels_1d(eng, x, ksize, sigma)
     if separable:
         return eng.correlate_separable(x, (ky, kx), border)

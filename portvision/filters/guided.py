@@ -15,10 +15,15 @@ from numbers import Integral
 from typing import Any
 
 from portvision._array import to_float
-from portvision._checks import check_kernel_size, check_rank, shape_of
+from portvision._checks import (
+    check_array_values,
+    check_border,
+    check_kernel_size,
+    check_rank,
+    shape_of,
+)
 from portvision._dispatch import dispatch
 from portvision._registry import register_op
-from portvision.filters.gaussian_blur import _border
 
 __all__ = ["guided_blur"]
 
@@ -143,11 +148,8 @@ def _eps(eng, eps, g):
         raise ValueError(
             f"eps: expected shape (), (1,) or ({int(g.shape[0])},) (the batch), got {shape_of(eps)}"
         )
+    check_array_values(eng, eps, "eps", allow_zero=True)
     xp = eng.xp
-    if not eng.is_tracing(eps) and not bool(xp.all(xp.isfinite(eps) & (eps >= 0))):
-        raise ValueError(
-            f"eps: expected non-negative finite values, got {eng.to_numpy(eps).tolist()!r}"
-        )
     e = eps if eps.dtype == g.dtype else xp.astype(eps, g.dtype)
     return xp.reshape(e, (-1, 1, 1, 1))
 
@@ -208,7 +210,7 @@ def guided_blur(
             f"got {shape_of(input)}"
         )
     ksize = check_kernel_size(kernel_size, 2, odd=False)
-    border = _border(border_type)
+    border = check_border(border_type)
     s = _check_subsample(subsample)
     xp = eng.xp
     g, p = to_float(xp, guidance), to_float(xp, input)

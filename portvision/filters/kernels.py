@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from portvision._checks import shape_of
+from portvision._checks import check_array_values, shape_of
 from portvision._dispatch import dispatch1, factory
 from portvision._registry import register_op
 
@@ -68,13 +68,7 @@ def _check_sigma_array(eng, s, n: int) -> None:
         raise ValueError(
             f"sigma: expected a number or an array of shape (B, {n}), got shape {shape_of(s)}"
         )
-    if eng.is_tracing(s):
-        return
-    xp = eng.xp
-    if not bool(xp.all(xp.isfinite(s) & (s >= 0))):
-        raise ValueError(
-            f"sigma: expected non-negative finite values, got {eng.to_numpy(s).tolist()!r}"
-        )
+    check_array_values(eng, s, "sigma", allow_zero=True)
 
 
 # -- engine, dtype, device --------------------------------------------------------------

@@ -37,7 +37,7 @@ def laplacian(input, kernel_size, border_type: str = "reflect", normalized: bool
     eng, input = dispatch1("input", input)
     check_rank(input, "input", (3, 4), "(B, C, H, W) or (C, H, W)")
     ky, kx = _check_laplacian_size(kernel_size, 2)
-    border = check_border(border_type.lower() if isinstance(border_type, str) else border_type)
+    border = check_border(border_type)
     xp = eng.xp
     unbatched = input.ndim == 3
     x = to_float(xp, input[None, ...] if unbatched else input)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from portvision._checks import check_kernel_size
+from portvision._checks import check_border, check_kernel_size, image_batch
 from portvision._dispatch import dispatch1
 from portvision._registry import register_op
-from portvision.filters.gaussian_blur import _border, _image
 
 __all__ = ["median_blur"]
 
@@ -58,9 +57,9 @@ def median_blur(input: Any, kernel_size: Any, border_type: str = "reflect") -> A
                [0., 0., 0., 0.]], dtype=float32)
     """
     eng, input = dispatch1("input", input)
-    x, added = _image(eng, input)
+    x, added = image_batch(eng, input)
     size = check_kernel_size(kernel_size, 2)
-    border = _border(border_type)
+    border = check_border(border_type)
     out = eng.median_filter(x, size, border)
     if _may_hold_nonfinite(eng, x, size):
         xp = eng.xp

@@ -23,7 +23,7 @@ def _blur(input, kernel_size, angle, direction, border_type, mode, dim):
     layout = "(B, C, H, W) or (C, H, W)" if dim == 2 else "(B, C, D, H, W) or (C, D, H, W)"
     check_rank(input, "input", (dim + 1, dim + 2), layout)
     _check_size(kernel_size)
-    check_border(border_type)
+    border_type = check_border(border_type)
     check_choice(mode, "mode", ("nearest", "bilinear"))
     if dim == 2 and (isinstance(angle, (tuple, list, bool))):
         raise ValueError(f"angle: expected a number or shape (B,), got {angle!r}")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from portvision._checks import image_batch
 from portvision._dispatch import dispatch
 from portvision._registry import register_op
-from portvision.filters.gaussian_blur import _gaussian_blur, _image
+from portvision.filters.gaussian_blur import _gaussian_blur
 
 __all__ = ["unsharp_mask"]
 
@@ -31,6 +32,6 @@ def unsharp_mask(input: Any, kernel_size: Any, sigma: Any, border_type: str = "r
         1.8522
     """
     eng, (input, sigma) = dispatch(("input", "sigma"), input, sigma)
-    x, added = _image(eng, input)
+    x, added = image_batch(eng, input)
     out = 2.0 * x - _gaussian_blur(eng, x, kernel_size, sigma, border_type)
     return out[0, ...] if added else out

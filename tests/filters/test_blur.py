@@ -97,7 +97,11 @@ def test_gaussian_matches_opencv(cv2, border):
         want = _planes(
             x,
             lambda p: cv2.GaussianBlur(
-                p, ks[::-1], sigmaX=sx, sigmaY=sy, borderType=CV_BORDER[border]  # noqa: B023
+                p,
+                ks[::-1],
+                sigmaX=sx,
+                sigmaY=sy,
+                borderType=CV_BORDER[border],  # noqa: B023
             ),
         )
         np.testing.assert_allclose(F.gaussian_blur2d(x, ks, (sy, sx), border), want, atol=1e-12)
@@ -116,7 +120,8 @@ def test_box_matches_opencv(cv2, border):
         # an even window anchors at (k - 1) // 2 (Kornia's); OpenCV takes the anchor explicitly
         anchor = ((ks[1] - 1) // 2, (ks[0] - 1) // 2)
         want = _planes(
-            x, lambda p: cv2.blur(p, ks[::-1], anchor=anchor, borderType=CV_BORDER[border])  # noqa: B023
+            x,
+            lambda p: cv2.blur(p, ks[::-1], anchor=anchor, borderType=CV_BORDER[border]),  # noqa: B023
         )
         np.testing.assert_allclose(F.box_blur(x, ks, border), want, atol=1e-12)
 
@@ -303,3 +308,25 @@ def test_selection_networks_zero_one_principle():
         steps = presorted_median_network(kh, kw)
         med, _ = run_network(wires, n, mn, mx, np.empty_like, steps=steps)
         np.testing.assert_array_equal(med, np.sort(v.reshape(n, -1), axis=0)[(n - 1) // 2])
+
+
+@pytest.mark.parametrize(
+    "op, args",
+    [
+        ("filter2d", (np.full((1, 3, 3), 1 / 9),)),
+        ("box_blur", ((3, 3),)),
+        ("gaussian_blur2d", ((3, 3), (1.0, 1.0))),
+        ("motion_blur", (3, 30.0, 0.0)),
+    ],
+)
+def test_border_type_is_case_insensitive(engine, op, args):
+    # Kornia lower-cases border names; "REFLECT" must mean "reflect" on every op
+    fn = getattr(pv.filters, op)
+    x = engine.asarray(_host(dtype=float_dtypes(engine)[-1]))
+    arrays = tuple(
+        engine.asarray(a.astype(float_dtypes(engine)[-1])) if isinstance(a, np.ndarray) else a
+        for a in args
+    )
+    upper = engine.to_numpy(fn(x, *arrays, border_type="REFLECT"))
+    lower = engine.to_numpy(fn(x, *arrays, border_type="reflect"))
+    np.testing.assert_array_equal(upper, lower)
