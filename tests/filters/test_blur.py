@@ -97,11 +97,7 @@ def test_gaussian_matches_opencv(cv2, border):
         want = _planes(
             x,
             lambda p: cv2.GaussianBlur(
-                p,
-                ks[::-1],
-                sigmaX=sx,
-                sigmaY=sy,
-                borderType=CV_BORDER[border],  # noqa: B023
+                p, ks[::-1], sigmaX=sx, sigmaY=sy, borderType=CV_BORDER[border]  # noqa: B023
             ),
         )
         np.testing.assert_allclose(F.gaussian_blur2d(x, ks, (sy, sx), border), want, atol=1e-12)
@@ -120,8 +116,7 @@ def test_box_matches_opencv(cv2, border):
         # an even window anchors at (k - 1) // 2 (Kornia's); OpenCV takes the anchor explicitly
         anchor = ((ks[1] - 1) // 2, (ks[0] - 1) // 2)
         want = _planes(
-            x,
-            lambda p: cv2.blur(p, ks[::-1], anchor=anchor, borderType=CV_BORDER[border]),  # noqa: B023
+            x, lambda p: cv2.blur(p, ks[::-1], anchor=anchor, borderType=CV_BORDER[border])  # noqa: B023
         )
         np.testing.assert_allclose(F.box_blur(x, ks, border), want, atol=1e-12)
 
