@@ -13,6 +13,8 @@ import sys
 from typing import Any
 
 from . import _reference as ref
+from . import _reference_resize as ref_resize
+from . import _reference_sampling as ref_sampling
 
 BORDERS = ("constant", "reflect", "replicate", "circular")
 
@@ -131,6 +133,12 @@ class Engine:
 
     def bincount(self, idx, length):
         return ref.bincount(self.xp, idx, length)
+
+    def grid_sample(self, x, grid, mode="bilinear", padding_mode="zeros", align_corners=False):
+        return ref_sampling.grid_sample(self.xp, x, grid, mode, padding_mode, align_corners)
+
+    def interpolate(self, x, size, mode="bilinear", align_corners=None):
+        return ref_resize.interpolate(self.xp, x, size, mode, align_corners)
 
 
 def _dtype_name(spec: Any) -> str:

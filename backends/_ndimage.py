@@ -8,6 +8,7 @@ Mode names differ from ours: Kornia/torch ``reflect`` is ndimage ``mirror``
 
 from __future__ import annotations
 
+from . import _ndimage_resize, _ndimage_sampling
 from . import _reference as ref
 from ._base import Engine
 from ._selection import presorted_median_network, run_network, sort_network
@@ -149,6 +150,12 @@ class NdimageEngine(Engine):
         axes = tuple(range(x.ndim - len(size), x.ndim))
         win = self.lib.lib.stride_tricks.sliding_window_view(xpad, tuple(size), axis=axes)
         return win.reshape(win.shape[: x.ndim] + (-1,))
+
+    def grid_sample(self, x, grid, mode="bilinear", padding_mode="zeros", align_corners=False):
+        return _ndimage_sampling.grid_sample(self, x, grid, mode, padding_mode, align_corners)
+
+    def interpolate(self, x, size, mode="bilinear", align_corners=None):
+        return _ndimage_resize.interpolate(self, x, size, mode, align_corners)
 
 
 def _stride(out, d, stride):

@@ -260,6 +260,17 @@ class TorchEngine(Engine):
         flat = (idx.to(self.torch.int64) + offset).reshape(-1)
         return self.torch.bincount(flat, minlength=n * length).reshape(n, length)
 
+    def grid_sample(self, x, grid, mode="bilinear", padding_mode="zeros", align_corners=False):
+        return self.F.grid_sample(
+            x, grid, mode=mode, padding_mode=padding_mode, align_corners=align_corners
+        )
+
+    def interpolate(self, x, size, mode="bilinear", align_corners=None):
+        mode = {"linear": ("linear", "bilinear", "trilinear")[x.ndim - 3]}.get(mode, mode)
+        if mode in ("nearest", "area"):
+            align_corners = None  # torch refuses the flag for these modes
+        return self.F.interpolate(x, size=tuple(size), mode=mode, align_corners=align_corners)
+
     def sliding_windows(self, x, size, border="reflect"):
         pads = tuple(((k - 1) // 2, k // 2) for k in size)
         win = self.pad(x, pads, border)

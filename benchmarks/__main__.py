@@ -32,8 +32,16 @@ def _parse(argv):
         "--quick", action="store_true", help="tiny sizes and 3 runs (smoke test, < 60 s)"
     )
     p.add_argument("--out", default=str(Path(__file__).parent / "results"), help="output folder")
+    groups = sorted({o.group for o in cases.ops().values()})
     p.add_argument(
-        "--ops", nargs="+", choices=names, default=names, metavar="OP", help=f"subset of {names}"
+        "--ops", nargs="+", choices=names, default=None, metavar="OP", help=f"subset of {names}"
+    )
+    p.add_argument(
+        "--group",
+        nargs="+",
+        choices=groups,
+        default=None,
+        help=f"only the ops of these groups ({groups}; default: all)",
     )
     p.add_argument(
         "--strict-max-batch",
@@ -47,7 +55,13 @@ def _parse(argv):
         default=None,
         help="set torch's and OpenCV's thread counts (default: the libraries' own defaults)",
     )
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.ops is None:
+        every = cases.ops()
+        picked = [k for k, o in every.items() if args.group is None or o.group in args.group]
+        with_overhead = args.group is None or "filters" in args.group
+        args.ops = picked + (["overhead"] if with_overhead else [])
+    return args
 
 
 def _set_threads(n):
@@ -118,8 +132,9 @@ def run(argv=None) -> int:
     results, notes = [], []
     for key in [o for o in args.ops if o != "overhead"]:
         op = all_ops[key]
+        op_hw = op.hw if op.hw is not None and not quick else hw
         for b in sweep if key in SWEEP_OPS else single:
-            x = rng.random((b, 3) + hw, dtype=np.float32)
+            x = rng.random((b, 3) + op_hw, dtype=np.float32)
             impls, status = {}, {}
             for t in targets:
                 if t.engine == "strict" and b > strict_max:
@@ -133,7 +148,7 @@ def run(argv=None) -> int:
                     impls[peer] = build(x)
             timed = time_cell(impls, budget)
             for impl in list(status) + list(timed):
-                r = {"op": op.name, "B": b, "H": hw[0], "W": hw[1], "impl": impl}
+                r = {"op": op.name, "B": b, "H": op_hw[0], "W": op_hw[1], "impl": impl}
                 if impl in status:
                     r["status"] = status[impl]
                 elif "error" in timed[impl]:

@@ -44,10 +44,54 @@ import numpy as np
 
 @dataclass
 class Op:
+    """One benchmark row: portvision and its peers on the same float32 batch.
+
+    ``pv_name`` is a path under ``portvision`` (``"color.rgb_to_hsv"``; a bare name is in
+    ``filters``; None is the copy baseline), called as ``f(x, *args, **kwargs)``.  Ops whose
+    call needs more than that (matrices, a second image) give ``pv_build(pv, eng, x, device)
+    -> callable()`` instead, creating extra arrays with ``eng.from_numpy(a, device)``.
+    ``hw`` overrides the image size of a full run; ``group`` is what ``--group`` selects.
+    """
+
     name: str  # row label
-    pv_name: str | None  # attribute of portvision.filters (None: engine-level)
+    pv_name: str | None  # path under portvision (None: engine-level copy)
     args: tuple = ()
     peers: dict = field(default_factory=dict)  # peer -> builder(np_x) -> callable()
+    kwargs: dict = field(default_factory=dict)
+    pv_build: object = None
+    hw: tuple | None = None
+    group: str = "filters"
+
+
+def kornia_fn(path, *args, **kwargs):
+    """Peer builder calling ``kornia.<path>(t, *args, **kwargs)`` on a torch CPU tensor."""
+
+    def build(x):
+        import kornia
+        import torch
+
+        t = torch.from_numpy(x)
+        fn = kornia
+        for part in path.split("."):
+            fn = getattr(fn, part)
+
+        def run():
+            with torch.no_grad():
+                return fn(t, *args, **kwargs)
+
+        return run
+
+    return build
+
+
+def cv_planes_hwc(x, fn):
+    """Peer builder body for OpenCV colour ops: NCHW -> per-image HWC -> ``fn`` -> NCHW."""
+    hwc = np.ascontiguousarray(x.transpose(0, 2, 3, 1))
+
+    def run():
+        return np.stack([fn(img) for img in hwc]).transpose(0, 3, 1, 2).copy()
+
+    return run
 
 
 def _try_import(name):
@@ -59,20 +103,7 @@ def _try_import(name):
 
 # -- peers ---------------------------------------------------------------------------
 def _kornia(fn_name, *args):
-    def build(x):
-        import kornia
-        import torch
-
-        t = torch.from_numpy(x)
-        fn = getattr(kornia.filters, fn_name)
-
-        def run():
-            with torch.no_grad():
-                return fn(t, *args)
-
-        return run
-
-    return build
+    return kornia_fn(f"filters.{fn_name}", *args)
 
 
 def _cv_planes(x, fn):
@@ -208,7 +239,25 @@ def _sk_gauss(k, s):
     return build
 
 
+#: modules with more ops, one per topic: each defines ``ops() -> dict[str, Op]``
+TOPIC_MODULES = ("cases_color", "cases_enhance", "cases_geometry", "cases_training")
+
+
 def ops() -> dict[str, Op]:
+    """Every benchmark op: the filters here, then each topic module's."""
+    out = _filter_ops()
+    for name in TOPIC_MODULES:
+        try:
+            mod = importlib.import_module(f"benchmarks.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"benchmarks.{name}":
+                raise
+            continue
+        out.update(mod.ops())
+    return out
+
+
+def _filter_ops() -> dict[str, Op]:
     g5, g11 = (5, 1.5), (11, 3.0)
     return {
         "sobel": Op(
@@ -272,6 +321,15 @@ PEER_MODULES = {
 }
 
 
+def _resolve(pv, path):
+    obj = pv if "." in path else pv.filters
+    for part in path.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            raise Missing(path)
+    return obj
+
+
 def installed_peers() -> list[str]:
     return [p for p, m in PEER_MODULES.items() if _try_import(m) is not None]
 
@@ -306,7 +364,7 @@ def engine_targets(pv) -> list[EngineTarget]:
 
 
 class Missing(Exception):
-    """The op is not (yet) in portvision.filters: reported as n/a."""
+    """The op is not (yet) in portvision: reported as n/a."""
 
 
 def build_pv(pv, op: Op, target: EngineTarget, x_np):
@@ -318,14 +376,14 @@ def build_pv(pv, op: Op, target: EngineTarget, x_np):
 
         def fn():
             return xp.asarray(x, copy=True)
+    elif op.pv_build is not None:
+        fn = op.pv_build(pv, eng, x, target.device)
     else:
-        f = getattr(pv.filters, op.pv_name, None)
-        if f is None:
-            raise Missing(op.pv_name)
-        args = op.args
+        f = _resolve(pv, op.pv_name)
+        args, kwargs = op.args, op.kwargs
 
         def fn():
-            return f(x, *args)
+            return f(x, *args, **kwargs)
 
     if target.sync is None:
         return fn

@@ -35,6 +35,9 @@ def register_op(
         module = (
             func.__module__.rsplit(".", 1)[0] if func.__module__.count(".") > 1 else func.__module__
         )
+        old = OPS.get(func.__name__)
+        if old is not None and old.module != module:  # one name, one op: the tests key on it
+            raise ValueError(f"register_op: {func.__name__!r} is registered by {old.module}")
         OPS[func.__name__] = OpInfo(
             func.__name__,
             func,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pathlib
 
 import pytest
 
@@ -13,7 +15,34 @@ from portvision._registry import OPS, OpInfo, support_table
 #: public names of the filters package that are not ops (none yet: add helpers here)
 NON_OPS: set[str] = set()
 
-PACKAGES = [pv.filters, pv.color]
+PACKAGES = [
+    pv.filters,
+    pv.color,
+    pv.enhance,
+    pv.utils,
+    pv.geometry,
+    pv.geometry.transform,
+    pv.geometry.conversions,
+    pv.geometry.camera,
+    pv.geometry.subpix,
+    pv.losses,
+    pv.metrics,
+    pv.morphology,
+    pv.contrib,
+]
+
+
+def test_every_package_is_packaged():
+    """Each folder with an ``__init__.py`` is listed in pyproject's ``packages`` (the wheel)."""
+    root = pathlib.Path(pv.__file__).parent
+    tomllib = pytest.importorskip("tomllib")  # Python >= 3.11
+    config = tomllib.loads((root.parent / "pyproject.toml").read_text())
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(("portvision",) + p.parent.relative_to(root).parts)
+        for p in root.rglob("__init__.py")
+    }
+    assert found - {"portvision.backends"} <= listed, sorted(found - listed)
 
 
 @pytest.mark.parametrize("pkg", PACKAGES, ids=lambda p: p.__name__)
@@ -49,9 +78,7 @@ def test_registry_entries_are_consistent():
 def test_registered_ops_are_public():
     """Every registered op is reachable under its module's public namespace."""
     for name, info in OPS.items():
-        pkg = {"portvision.filters": pv.filters, "portvision.color": pv.color}.get(info.module)
-        if pkg is None:
-            continue
+        pkg = importlib.import_module(info.module)
         assert name in pkg.__all__, f"{name} is registered but not in {info.module}.__all__"
         assert getattr(pkg, name) is info.func
 

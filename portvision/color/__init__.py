@@ -1,6 +1,5 @@
 """Colour-space conversions (Kornia's ``kornia.color``)."""
 
-from portvision.color.gray import *  # noqa: F403
-from portvision.color.gray import __all__ as _gray_all
+from portvision._package import export_submodules
 
-__all__ = list(_gray_all)
+__all__ = export_submodules(__name__, __path__, globals())

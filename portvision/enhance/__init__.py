@@ -1,0 +1,7 @@
+"""Intensity adjustments, normalisation, histograms and equalisation
+(Kornia's ``kornia.enhance``).
+"""
+
+from portvision._package import export_submodules
+
+__all__ = export_submodules(__name__, __path__, globals())
