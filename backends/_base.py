@@ -13,6 +13,9 @@ import sys
 from typing import Any
 
 from . import _reference as ref
+from . import _reference_color as ref_color
+from . import _reference_morphology as ref_morphology
+from . import _reference_patches as ref_patches
 from . import _reference_resize as ref_resize
 from . import _reference_sampling as ref_sampling
 
@@ -134,11 +137,44 @@ class Engine:
     def bincount(self, idx, length):
         return ref.bincount(self.xp, idx, length)
 
+    def lookup(self, table, idx):
+        return ref.lookup(self.xp, table, idx)
+
     def grid_sample(self, x, grid, mode="bilinear", padding_mode="zeros", align_corners=False):
         return ref_sampling.grid_sample(self.xp, x, grid, mode, padding_mode, align_corners)
 
+    def sample_homography(
+        self, x, m, dsize, mode="bilinear", padding_mode="zeros", align_corners=True, affine=False
+    ):
+        return ref_sampling.sample_homography(
+            self, x, m, dsize, mode, padding_mode, align_corners, affine
+        )
+
     def interpolate(self, x, size, mode="bilinear", align_corners=None):
         return ref_resize.interpolate(self.xp, x, size, mode, align_corners)
+
+    def grey_dilation(
+        self, x, footprint, structure=None, origin=None, border="geodesic", border_value=0.0
+    ):
+        return ref_morphology.grey_dilation(
+            self.xp, x, footprint, structure, origin, border, border_value
+        )
+
+    def grey_erosion(
+        self, x, footprint, structure=None, origin=None, border="geodesic", border_value=0.0
+    ):
+        return ref_morphology.grey_erosion(
+            self.xp, x, footprint, structure, origin, border, border_value
+        )
+
+    def strided_windows(self, x, size, stride):
+        return ref_patches.strided_windows(self.xp, x, size, stride)
+
+    def map_pixels(self, fn, x):
+        return ref_color.map_pixels(self.xp, fn, x)
+
+    def channel_matrix(self, x, matrix, bias=None):
+        return ref_color.channel_matrix(self.xp, x, matrix, bias)
 
 
 def _dtype_name(spec: Any) -> str:

@@ -8,7 +8,7 @@ Mode names differ from ours: Kornia/torch ``reflect`` is ndimage ``mirror``
 
 from __future__ import annotations
 
-from . import _ndimage_resize, _ndimage_sampling
+from . import _ndimage_morphology, _ndimage_resize, _ndimage_sampling
 from . import _reference as ref
 from ._base import Engine
 from ._selection import presorted_median_network, run_network, sort_network
@@ -154,8 +154,32 @@ class NdimageEngine(Engine):
     def grid_sample(self, x, grid, mode="bilinear", padding_mode="zeros", align_corners=False):
         return _ndimage_sampling.grid_sample(self, x, grid, mode, padding_mode, align_corners)
 
+    def sample_homography(
+        self, x, m, dsize, mode="bilinear", padding_mode="zeros", align_corners=True, affine=False
+    ):
+        return _ndimage_sampling.sample_homography(
+            self, x, m, dsize, mode, padding_mode, align_corners, affine
+        )
+
     def interpolate(self, x, size, mode="bilinear", align_corners=None):
         return _ndimage_resize.interpolate(self, x, size, mode, align_corners)
+
+    def grey_dilation(
+        self, x, footprint, structure=None, origin=None, border="geodesic", border_value=0.0
+    ):
+        args = (footprint, structure, origin, border, border_value)
+        return _ndimage_morphology.grey_reduce(self, x, *args, True)
+
+    def grey_erosion(
+        self, x, footprint, structure=None, origin=None, border="geodesic", border_value=0.0
+    ):
+        args = (footprint, structure, origin, border, border_value)
+        return _ndimage_morphology.grey_reduce(self, x, *args, False)
+
+    def strided_windows(self, x, size, stride):
+        axes = (x.ndim - 2, x.ndim - 1)
+        win = self.lib.lib.stride_tricks.sliding_window_view(x, tuple(size), axis=axes)
+        return win[..., :: stride[0], :: stride[1], :, :]  # a view until the caller's reshape
 
 
 def _stride(out, d, stride):

@@ -180,6 +180,15 @@ def stop_gradient(xp, x):
     return x
 
 
+def lookup(xp, table, idx):
+    """Per-row table lookup: ``out[r, j] = table[r, idx[r, j]]``.
+
+    ``table (n, L)``, ``idx (n, N)`` integers in ``[0, L)`` -> ``(n, N)`` of ``table``'s dtype
+    (lookup tables of equalization, CLAHE).
+    """
+    return xp.take_along_axis(table, xp.astype(idx, xp.int64), axis=1)
+
+
 def bincount(xp, idx, length):
     """Counts per row: ``idx (n, N)`` integers in ``[0, length)`` -> ``(n, length)`` int64.
 

@@ -13,8 +13,10 @@ import os
 import numpy as np
 import scipy.ndimage
 
+from . import _ndimage_morphology
 from ._base import _safe_numpy
 from ._ndimage import NdimageEngine
+from ._pixel_blocks import map_pixels_blocked
 
 CV_BORDER = {
     "constant": 0,
@@ -162,6 +164,58 @@ class NumpyEngine(NdimageEngine):
             bt = {**CV_BORDER, "circular": cv2.BORDER_WRAP}[border]
             return self._planes(x, lambda s, d: _cv_median_plane(cv2, s, d, k, r, bt))
         return super().median_filter(x, size, border)
+
+    def _cv_morph_ok(self, x, footprint, structure, border):
+        # a flat element whose border OpenCV has (geodesic: a constant -inf / +inf border)
+        size = (len(footprint), len(footprint[0]))
+        ok = structure is None and border != "circular" and any(any(r) for r in footprint)
+        return ok and self._cv_ok(x, size, "constant")
+
+    def grey_dilation(
+        self, x, footprint, structure=None, origin=None, border="geodesic", border_value=0.0
+    ):
+        if self._cv_morph_ok(x, footprint, structure, border):
+            args = (footprint, origin, border, border_value)
+            return _ndimage_morphology.cv_grey_reduce(self, x, *args, True)
+        return super().grey_dilation(x, footprint, structure, origin, border, border_value)
+
+    def grey_erosion(
+        self, x, footprint, structure=None, origin=None, border="geodesic", border_value=0.0
+    ):
+        if self._cv_morph_ok(x, footprint, structure, border):
+            args = (footprint, origin, border, border_value)
+            return _ndimage_morphology.cv_grey_reduce(self, x, *args, False)
+        return super().grey_erosion(x, footprint, structure, origin, border, border_value)
+
+    def map_pixels(self, fn, x):
+        return map_pixels_blocked(np, fn, x)
+
+    def channel_matrix(self, x, matrix, bias=None):
+        if self.use_opencv and x.dtype in (np.float32, np.float64) and x.ndim >= 3:
+            return _cv_channel_matrix(self.cv2, x, matrix, bias)
+        return super().channel_matrix(x, matrix, bias)
+
+
+def _cv_channel_matrix(cv2, x, matrix, bias):
+    """``channel_matrix`` plane by plane: ``addWeighted`` for the first two inputs, then one
+    ``scaleAdd`` per further input, written into the output plane (cache-resident, SIMD)."""
+    *lead, c, h, w = x.shape
+    src = np.ascontiguousarray(x).reshape((-1, c, h, w))
+    m = np.asarray(matrix, dtype=np.float64)
+    b = np.zeros(m.shape[0]) if bias is None else np.asarray(bias, dtype=np.float64)
+    out = np.empty((src.shape[0], m.shape[0], h, w), dtype=x.dtype)
+    for img, dst in zip(src, out, strict=True):
+        for o in range(m.shape[0]):
+            d = dst[o]
+            if c == 1:
+                cv2.multiply(img[0], float(m[o, 0]), dst=d)
+                cv2.add(d, float(b[o]), dst=d)
+                continue
+            cv2.addWeighted(img[0], float(m[o, 0]), img[1], float(m[o, 1]), float(b[o]), dst=d)
+            for i in range(2, c):
+                cv2.scaleAdd(img[i], float(m[o, i]), d, dst=d)
+    return out.reshape(tuple(lead) + (m.shape[0], h, w))
+
 
 
 def _cv_median_plane(cv2, s, d, k, r, bt):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import _reference as ref
+from . import _torch_morphology
 from ._base import Engine, _safe_numpy
 from ._selection import presorted_median_network, run_network, sort_network
 
@@ -260,6 +261,9 @@ class TorchEngine(Engine):
         flat = (idx.to(self.torch.int64) + offset).reshape(-1)
         return self.torch.bincount(flat, minlength=n * length).reshape(n, length)
 
+    def lookup(self, table, idx):
+        return self.torch.gather(table, 1, idx.to(self.torch.int64))  # no negative-index pass
+
     def grid_sample(self, x, grid, mode="bilinear", padding_mode="zeros", align_corners=False):
         return self.F.grid_sample(
             x, grid, mode=mode, padding_mode=padding_mode, align_corners=align_corners
@@ -277,3 +281,31 @@ class TorchEngine(Engine):
         for i, k in enumerate(size):
             win = win.unfold(x.ndim - len(size) + i, k, 1)  # a view until the reshape
         return win.reshape(tuple(win.shape[: x.ndim]) + (-1,))
+
+    def grey_dilation(
+        self, x, footprint, structure=None, origin=None, border="geodesic", border_value=0.0
+    ):
+        args = (footprint, structure, origin, border, border_value)
+        return _torch_morphology.grey_reduce(self, x, *args, True)
+
+    def grey_erosion(
+        self, x, footprint, structure=None, origin=None, border="geodesic", border_value=0.0
+    ):
+        args = (footprint, structure, origin, border, border_value)
+        return _torch_morphology.grey_reduce(self, x, *args, False)
+
+    def strided_windows(self, x, size, stride):
+        # views: the caller's reshape makes the one copy (Kornia's unfold + contiguous)
+        return x.unfold(x.ndim - 2, size[0], stride[0]).unfold(x.ndim - 1, size[1], stride[1])
+
+    def channel_matrix(self, x, matrix, bias=None):
+        if bias is None or x.ndim < 3:
+            return super().channel_matrix(x, matrix, bias)
+        # one fused batched multiply-add: the bias costs no extra pass
+        *lead, c, h, w = x.shape
+        flat = x.reshape(-1, c, h * w)
+        n, co = flat.shape[0], matrix.shape[0]
+        out = self.torch.baddbmm(
+            bias.reshape(1, co, 1).expand(n, co, 1), matrix.expand(n, co, c), flat
+        )
+        return out.reshape(tuple(lead) + (co, h, w))
