@@ -131,7 +131,7 @@ def canny(
     _check_thresholds(low_threshold, high_threshold)
     if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not eps >= 0:
         raise ValueError(f"eps: expected a non-negative number, got {eps!r}")
-    from portvision.color.gray import _BT601, _gray_float
+    from portvision.color.gray import BT601, gray_float
     from portvision.filters.derivatives import _gradient2d
     from portvision.filters.gaussian_blur import gaussian_blur2d  # lazy: a sibling module
 
@@ -139,7 +139,7 @@ def canny(
     unbatched = input.ndim == 3
     x = to_float(xp, input[None, ...] if unbatched else input)
     if x.shape[1] == 3:
-        x = _gray_float(x, _BT601)
+        x = gray_float(eng, x, BT601)
     g = _gradient2d(eng, gaussian_blur2d(x, kernel_size, sigma), "sobel", 1, normalized=False)
     magnitude = _non_max_suppression(eng, g[:, :, 0, ...], g[:, :, 1, ...], float(eps))
     weak = magnitude > low_threshold
