@@ -89,6 +89,8 @@ def _leaves(result):
     """Flatten an op's result (array, or nested tuple of arrays / scalars) into a list."""
     if isinstance(result, (tuple, list)):
         return [leaf for r in result for leaf in _leaves(r)]
+    if isinstance(result, dict):  # metrics returning {name: array} / {threshold: float}
+        return [leaf for k in sorted(result, key=str) for leaf in _leaves(result[k])]
     return [result]
 
 
