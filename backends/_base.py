@@ -29,6 +29,10 @@ class Engine:
     #: the module whose ``sys.modules`` entry tells that the library was imported
     module: str = ""
     differentiable: bool = False
+    #: whether an algorithm gains by walking a batch a few planes at a time (cache-sized
+    #: pieces): true where every op is one eager pass over memory (NumPy, strict); false
+    #: where ops are parallel regions or kernel launches (torch, CuPy), whose count matters
+    chunked_loops: bool = False
     device_kinds: tuple[str, ...] = ("cpu",)
 
     def __init__(self) -> None:

@@ -37,6 +37,7 @@ def _load_cv2():
 
 class NumpyEngine(NdimageEngine):
     name = "numpy"
+    chunked_loops = True
     module = "numpy"
     lib = np
     ndimage = scipy.ndimage

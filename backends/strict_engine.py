@@ -15,6 +15,7 @@ from ._base import Engine
 
 class StrictEngine(Engine):
     name = "strict"
+    chunked_loops = True
     module = "array_api_strict"
     device_kinds = ("CPU_DEVICE", "device1", "device2", "no_float64")
 

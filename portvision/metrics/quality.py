@@ -47,13 +47,13 @@ _CHUNK_ELEMS = 1 << 20
 
 
 def _chunked(eng) -> bool:
-    """Plane-by-plane filtering pays on the NumPy engines only.
+    """Plane-by-plane filtering pays on engines with ``chunked_loops`` (NumPy) only.
 
     Elsewhere (torch, CuPy) every op is a parallel region or a kernel launch: one pass
     over the batch with few large ops is faster, and much faster on a loaded CPU, where
     each of torch's parallel regions waits for its threads to be scheduled.
     """
-    return eng.name in ("numpy", "strict")
+    return eng.chunked_loops
 
 
 def _ssim_map(eng, x, y, k, max_val, eps, padding, d, post=None, combine=None):
