@@ -44,6 +44,21 @@ def _parse(argv):
         help=f"only the ops of these groups ({groups}; default: all)",
     )
     p.add_argument(
+        "--engines",
+        nargs="+",
+        default=None,
+        metavar="ENGINE",
+        help="only these portvision targets (numpy, torch-cpu, torch-cuda, cupy, strict)",
+    )
+    p.add_argument(
+        "--peers",
+        nargs="+",
+        default=None,
+        metavar="PEER",
+        help="only these peers (kornia, opencv, scipy, skimage); e.g. --engines numpy --peers "
+        "skimage times NumPy code alone, without torch's threads spinning between calls",
+    )
+    p.add_argument(
         "--strict-max-batch",
         type=int,
         default=None,
@@ -126,8 +141,12 @@ def run(argv=None) -> int:
     print()
 
     all_ops = cases.ops()
-    peers = cases.installed_peers()
-    targets = cases.engine_targets(pv)
+    peers = [p for p in cases.installed_peers() if args.peers is None or p in args.peers]
+    targets = [
+        t
+        for t in cases.engine_targets(pv)
+        if args.engines is None or t.label.removeprefix("pv-") in args.engines
+    ]
     rng = np.random.default_rng(0)
     results, notes = [], []
     for key in [o for o in args.ops if o != "overhead"]:
