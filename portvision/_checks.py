@@ -10,6 +10,7 @@ import math
 
 from portvision._array import to_float
 from portvision.backends import BORDERS
+from portvision.backends._base import _dtype_name
 
 
 def shape_of(x) -> tuple[int, ...]:
@@ -49,6 +50,30 @@ def image_batch(eng, input):
     check_rank(input, "input", (3, 4), "(B, C, H, W) or (C, H, W)")
     x = to_float(eng.xp, input)
     return (x[None, ...], True) if x.ndim == 3 else (x, False)
+
+
+def check_bool(value, name: str) -> None:
+    """TypeError naming ``name`` unless ``value`` is a Python bool."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name}: expected a bool, got {value!r}")
+
+
+def check_sizes(value, n: int, name: str, what: str | None = None) -> tuple[int, ...]:
+    """A sequence of ``n`` positive Python integers (a ``dsize``, a crop size) -> tuple.
+
+    ``what`` replaces "a sequence of n positive integers" in the message.
+    """
+    ok = isinstance(value, (tuple, list)) and len(value) == n
+    ok = ok and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
+    if not ok:
+        what = what or f"a sequence of {n} positive integers"
+        raise ValueError(f"{name}: expected {what}, got {value!r}")
+    return tuple(value)
+
+
+def dtype_name(dt) -> str:
+    """Engine-independent dtype name for messages (``float32``, never ``torch.float32``)."""
+    return _dtype_name(dt)
 
 
 def check_choice(value, name: str, allowed) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import math
 
-from portvision._checks import check_array_values, shape_of
-from portvision.backends._base import _dtype_name
+from portvision._checks import check_array_values, dtype_name, shape_of
 
 
 def is_number(v) -> bool:
@@ -16,7 +15,7 @@ def float_image(eng, x, name: str = "image"):
     """Kornia's enhance ops take float images in [0, 1]: integer images are a TypeError."""
     if not eng.xp.isdtype(x.dtype, "real floating"):
         raise TypeError(
-            f"{name}: expected a real floating dtype (images in [0, 1]), got {dtype_name(x)}"
+            f"{name}: expected a real floating dtype (images in [0, 1]), got {dtype_name(x.dtype)}"
         )
     return x
 
@@ -24,12 +23,7 @@ def float_image(eng, x, name: str = "image"):
 def require_float(eng, x, name: str) -> None:
     """TypeError naming ``name`` unless ``x`` has a real floating dtype (same text everywhere)."""
     if not eng.xp.isdtype(x.dtype, "real floating"):
-        raise TypeError(f"{name}: expected a real floating dtype, got {dtype_name(x)}")
-
-
-def dtype_name(x) -> str:
-    """``x``'s dtype as a plain name (``"uint8"``), the same on every engine."""
-    return _dtype_name(x.dtype)
+        raise TypeError(f"{name}: expected a real floating dtype, got {dtype_name(x.dtype)}")
 
 
 def check_number(value, name: str, allow_array: bool = True) -> None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from portvision._checks import shape_of
+from portvision._checks import dtype_name, shape_of
 from portvision._dispatch import dispatch, dispatch1
 from portvision._registry import register_op
-from portvision.enhance._common import dtype_name, float_image, is_number, per_image, to_bchw
+from portvision.enhance._common import float_image, is_number, per_image, to_bchw
 
 Array = Any
 
@@ -44,7 +44,7 @@ def _bits_array(eng, x4, bits):
     """``bits`` as an int64 array broadcastable to the ``(B, C, H, W)`` view ``x4``."""
     xp = eng.xp
     if not xp.isdtype(bits.dtype, "integral"):
-        raise TypeError(f"bits: expected an integer array, got {dtype_name(bits)}")
+        raise TypeError(f"bits: expected an integer array, got {dtype_name(bits.dtype)}")
     if not eng.is_tracing(bits) and not bool(xp.all((bits >= 0) & (bits <= 8))):
         raise ValueError(f"bits: expected integers in [0, 8], got {eng.to_numpy(bits).tolist()!r}")
     b = xp.astype(bits, xp.int64)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from portvision._array import to_float
-from portvision._checks import check_choice, shape_of
+from portvision._checks import check_bool, check_choice, shape_of
 from portvision._dispatch import dispatch, require_array
 from portvision._registry import register_op
 from portvision.filters.derivatives import spatial_gradient
@@ -38,11 +38,6 @@ def _check_k(camera_matrix, name: str = "camera_matrix") -> None:
 def _check_depth_map(depth, name: str = "depth") -> None:
     if depth.ndim != 4 or depth.shape[1] != 1:
         raise ValueError(f"{name}: expected shape (B, 1, H, W), got {shape_of(depth)}")
-
-
-def _check_bool(value, name: str) -> None:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name}: expected a bool, got {type(value).__name__}")
 
 
 def _pixel_grid(xp, h: int, w: int, device, dtype):
@@ -97,7 +92,7 @@ def unproject_meshgrid(
         if not isinstance(v, int) or isinstance(v, bool) or v <= 0:
             raise ValueError(f"{name}: expected a positive integer, got {v!r}")
     _check_k(camera_matrix)
-    _check_bool(normalize_points, "normalize_points")
+    check_bool(normalize_points, "normalize_points")
     xp = eng.xp
     K = to_float(xp, camera_matrix)
     if dtype is not None:
@@ -137,7 +132,7 @@ def depth_to_3d_v2(
     require_array("camera_matrix", camera_matrix)
     if depth.ndim < 2:
         raise ValueError(f"depth: expected shape (*, H, W), got {shape_of(depth)}")
-    _check_bool(normalize_points, "normalize_points")
+    check_bool(normalize_points, "normalize_points")
     xp = eng.xp
     h, w = int(depth.shape[-2]), int(depth.shape[-1])
     if xyz_grid is None:
@@ -173,7 +168,7 @@ def depth_to_3d(depth: Array, camera_matrix: Array, normalize_points: bool = Fal
     require_array("camera_matrix", camera_matrix)
     _check_depth_map(depth)
     _check_k(camera_matrix)
-    _check_bool(normalize_points, "normalize_points")
+    check_bool(normalize_points, "normalize_points")
     xp = eng.xp
     depth, K = float_pair(xp, depth, camera_matrix)
     rays = _rays(xp, int(depth.shape[-2]), int(depth.shape[-1]), K, normalize_points)
@@ -207,7 +202,7 @@ def depth_to_normals(depth: Array, camera_matrix: Array, normalize_points: bool 
     _check_k(camera_matrix)
     if depth.shape[-2] < 2 or depth.shape[-1] < 2:
         raise ValueError(f"depth: expected H >= 2 and W >= 2, got shape {shape_of(depth)}")
-    _check_bool(normalize_points, "normalize_points")
+    check_bool(normalize_points, "normalize_points")
     xp = eng.xp
     depth, K = float_pair(xp, depth, camera_matrix)
     rays = _rays(xp, int(depth.shape[-2]), int(depth.shape[-1]), K, normalize_points)
@@ -401,7 +396,7 @@ def warp_frame_depth(
         raise ValueError(
             f"camera_matrix: expected shape {(b, 3, 3)}, got {shape_of(camera_matrix)}"
         )
-    _check_bool(normalize_points, "normalize_points")
+    check_bool(normalize_points, "normalize_points")
     xp = eng.xp
     image = to_float(xp, image_src)
     depth, K = float_pair(xp, depth_dst, camera_matrix)
@@ -458,7 +453,7 @@ class DepthWarper:
                 raise ValueError(f"{name}: expected a positive integer, got {v!r}")
         check_choice(mode, "mode", ("bilinear", "nearest"))
         check_choice(padding_mode, "padding_mode", ("zeros", "border", "reflection"))
-        _check_bool(align_corners, "align_corners")
+        check_bool(align_corners, "align_corners")
         self.width = width
         self.height = height
         self.mode = mode

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import math
 
-from portvision._checks import shape_of
-from portvision.backends._base import _dtype_name
+from portvision._checks import dtype_name, shape_of
 
 REDUCTIONS = ("none", "mean", "sum")
 
@@ -44,11 +43,6 @@ def check_number(value, name: str, positive: bool = False) -> float:
         kind = "a positive finite" if positive else "a finite"
         raise ValueError(f"{name}: expected {kind} number, got {value!r}")
     return float(value)
-
-
-def dtype_name(dt) -> str:
-    """Engine-independent dtype name for messages (``float32``, never ``torch.float32``)."""
-    return _dtype_name(dt)
 
 
 def check_int(value, name: str, minimum: int) -> int:

@@ -5,13 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from portvision._checks import shape_of
-from portvision.backends._base import _dtype_name
-
-
-def dtype_name(dt) -> str:
-    """``"float32"`` for every engine's float32 (messages are identical on every engine)."""
-    return _dtype_name(dt)
-
 
 Array = Any  # an array of any engine: numpy.ndarray, torch.Tensor, cupy.ndarray, ...
 
@@ -58,20 +51,6 @@ def check_size(value, name: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
         raise ValueError(f"{name}: expected a positive integer, got {value!r}")
     return value
-
-
-def check_dsize(value, name: str, n: int) -> tuple[int, ...]:
-    """A tuple of ``n`` positive integers (``(height, width)`` or ``(depth, height, width)``)."""
-    ok = isinstance(value, (tuple, list)) and len(value) == n
-    ok = ok and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
-    if not ok:
-        raise ValueError(f"{name}: expected a sequence of {n} positive integers, got {value!r}")
-    return tuple(value)
-
-
-def check_bool(value, name: str) -> None:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name}: expected a bool, got {value!r}")
 
 
 def broadcast_batch(a, b, name_a: str, name_b: str) -> None:

@@ -4,16 +4,10 @@ Colmap quaternion poses, and the skew-symmetric (cross-product) matrix."""
 
 from __future__ import annotations
 
-from portvision._checks import shape_of
+from portvision._checks import check_bool, dtype_name, shape_of
 from portvision._dispatch import dispatch, dispatch1
 from portvision._registry import register_op
-from portvision.geometry.conversions._common import (
-    Array,
-    check_bool,
-    check_matrix,
-    common_float,
-    dtype_name,
-)
+from portvision.geometry.conversions._common import Array, check_matrix, common_float
 from portvision.geometry.conversions.rotations import (
     check_is_rotation,
     matrix_to_quaternion,

@@ -5,16 +5,10 @@ from __future__ import annotations
 
 import warnings
 
+from portvision._checks import check_bool, check_sizes, dtype_name
 from portvision._dispatch import dispatch1, factory
 from portvision._registry import register_op
-from portvision.geometry.conversions._common import (
-    Array,
-    check_bool,
-    check_dsize,
-    check_matrix,
-    check_size,
-    dtype_name,
-)
+from portvision.geometry.conversions._common import Array, check_matrix, check_size
 from portvision.geometry.conversions.coordinates import axis_scale
 
 __all__ = [
@@ -153,8 +147,8 @@ def _homography_input(name: str, H, n: int):
 def _rescale(name, H, dsize_src, dsize_dst, n, align_corners, normalize):
     """``N_dst @ H @ inv(N_src)`` (normalize) or ``inv(N_dst) @ H @ N_src``."""
     eng, H = _homography_input(name, H, n + 1)
-    src = check_dsize(dsize_src, "dsize_src", n)[::-1]  # (h, w) -> (x: w, y: h[, z: d])
-    dst = check_dsize(dsize_dst, "dsize_dst", n)[::-1]
+    src = check_sizes(dsize_src, n, "dsize_src")[::-1]  # (h, w) -> (x: w, y: h[, z: d])
+    dst = check_sizes(dsize_dst, n, "dsize_dst")[::-1]
     check_bool(align_corners, "align_corners")
     xp = eng.xp
     left = _normal_matrix(xp, H, dst, align_corners, inverse=not normalize)

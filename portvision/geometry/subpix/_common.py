@@ -45,11 +45,6 @@ def temperature_of(eng, temperature, like):
     return float(temperature)
 
 
-def check_bool(value, name: str) -> None:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name}: expected a bool, got {value!r}")
-
-
 def ints(value, n: int, name: str, minimum: int) -> tuple[int, ...]:
     """An int or a length-``n`` sequence of ints ``>= minimum`` -> tuple."""
     vals = (value,) * n if isinstance(value, int) and not isinstance(value, bool) else value

@@ -12,15 +12,10 @@ import itertools
 import math
 import warnings
 
+from portvision._checks import check_bool
 from portvision._registry import register_op
 from portvision.geometry.conversions.coordinates import axis_scale
-from portvision.geometry.subpix._common import (
-    Array,
-    check_bool,
-    float_input,
-    ints,
-    temperature_of,
-)
+from portvision.geometry.subpix._common import Array, float_input, ints, temperature_of
 
 __all__ = ["ConvSoftArgmax2d", "ConvSoftArgmax3d", "conv_soft_argmax2d", "conv_soft_argmax3d"]
 

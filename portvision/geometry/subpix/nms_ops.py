@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 
+from portvision._checks import check_bool
 from portvision._registry import register_op
-from portvision.geometry.subpix._common import Array, check_bool, float_input, ints
+from portvision.geometry.subpix._common import Array, float_input, ints
 
 __all__ = ["NonMaximaSuppression2d", "NonMaximaSuppression3d", "nms2d", "nms3d", "nms3d_minmax"]
 

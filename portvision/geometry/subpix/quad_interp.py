@@ -14,11 +14,10 @@ volume through a cumulative-sum slot index (no in-place scatter).
 
 from __future__ import annotations
 
-from portvision._checks import shape_of
+from portvision._checks import check_bool, dtype_name, shape_of
 from portvision._dispatch import dispatch, dispatch1
 from portvision._registry import register_op
-from portvision.geometry.conversions._common import dtype_name
-from portvision.geometry.subpix._common import Array, check_bool, float_input
+from portvision.geometry.subpix._common import Array, float_input
 from portvision.geometry.subpix.conv_soft import _warn_bonus
 from portvision.geometry.subpix.nms_ops import _box_max, _nms
 

@@ -3,18 +3,10 @@
 
 from __future__ import annotations
 
-from portvision._checks import shape_of
+from portvision._checks import check_bool, dtype_name, shape_of
 from portvision._dispatch import dispatch, dispatch1
 from portvision._registry import register_op
-from portvision.geometry.conversions._common import dtype_name
-from portvision.geometry.subpix._common import (
-    Array,
-    check_bool,
-    float_input,
-    ints,
-    ramp,
-    temperature_of,
-)
+from portvision.geometry.subpix._common import Array, float_input, ints, ramp, temperature_of
 
 __all__ = [
     "SpatialSoftArgmax2d",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from portvision._array import to_float
-from portvision._checks import check_choice, check_rank, shape_of
+from portvision._checks import check_choice, check_rank, check_sizes, shape_of
 from portvision._dispatch import dispatch, dispatch1, require_array
 from portvision._registry import register_op
 from portvision.geometry.transform.matrices import _perspective2d, _perspective3d
@@ -33,14 +33,6 @@ __all__ = [
 
 MODES = ("bilinear", "nearest")
 PADDINGS = ("zeros", "border", "reflection")
-
-
-def _check_size(size, n, name="size"):
-    ok = isinstance(size, (tuple, list)) and len(size) == n
-    ok = ok and all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in size)
-    if not ok:
-        raise ValueError(f"{name}: expected a sequence of {n} positive integers, got {size!r}")
-    return tuple(size)
 
 
 def _check_flags(mode, padding_mode, align_corners, mode_name="mode"):
@@ -167,7 +159,7 @@ def crop_by_transform_mat(
             f"transform: expected shape (B, 3, 3) or (B, 2, 3) with B = 1 or "
             f"{int(x.shape[0])}, got {shape_of(m)}"
         )
-    size = _check_size(out_size, 2, "out_size")
+    size = check_sizes(out_size, 2, "out_size")
     _check_flags(mode, padding_mode, align_corners)
     out = _warp_crop(eng, x, _as(eng.xp, m, x), size, mode, padding_mode, align_corners)
     return out[0, ...] if unbatched else out
@@ -226,7 +218,7 @@ def crop_and_resize(
     eng, (x, boxes) = dispatch(("input_tensor", "boxes"), input_tensor, boxes)
     x, unbatched = _image(eng, x, 2)
     _check_boxes(boxes, "boxes", 4, 2, x.shape[0])
-    h, w = _check_size(size, 2)
+    h, w = check_sizes(size, 2, "size")
     _check_flags(mode, padding_mode, align_corners)
     dst = eng.xp.asarray([_corners2d(h, w)], dtype=x.dtype, device=x.device)
     out = _crop_boxes_to_size(
@@ -324,7 +316,7 @@ def center_crop(
     """
     eng, x = dispatch1("input_tensor", input_tensor)
     x, unbatched = _image(eng, x, 2)
-    h, w = _check_size(size, 2)
+    h, w = check_sizes(size, 2, "size")
     _check_flags(mode, padding_mode, align_corners)
     sx, sy = x.shape[-1] / 2 - w / 2, x.shape[-2] / 2 - h / 2
     m = eng.xp.asarray(
@@ -388,7 +380,7 @@ def crop_and_resize3d(
     eng, (x, boxes) = dispatch(("tensor", "boxes"), tensor, boxes)
     x, unbatched = _image(eng, x, 3)
     _check_boxes(boxes, "boxes", 8, 3, x.shape[0])
-    d, h, w = _check_size(size, 3)
+    d, h, w = check_sizes(size, 3, "size")
     _check_flags(interpolation, "zeros", align_corners, "interpolation")
     dst = eng.xp.asarray([_corners3d(d, h, w)], dtype=x.dtype, device=x.device)
     out = _crop3d(eng, x, boxes, dst, (d, h, w), interpolation, align_corners, "boxes")
@@ -469,7 +461,7 @@ def center_crop3d(
     """
     eng, x = dispatch1("tensor", tensor)
     x, unbatched = _image(eng, x, 3)
-    d, h, w = _check_size(size, 3)
+    d, h, w = check_sizes(size, 3, "size")
     _check_flags(interpolation, "zeros", align_corners, "interpolation")
     sz, sy, sx = (n / 2 - m / 2 for n, m in zip(x.shape[-3:], (d, h, w), strict=True))
     m = eng.xp.asarray(

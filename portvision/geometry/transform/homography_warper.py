@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from portvision._checks import check_choice, check_rank
+from portvision._checks import check_bool, check_choice, check_rank, check_sizes, dtype_name
 from portvision._dispatch import dispatch, dispatch1
-from portvision.backends._base import _dtype_name
 from portvision.geometry.transform import warping as _w
 from portvision.utils.grid import grid2d
 
@@ -49,11 +48,11 @@ class HomographyWarper:
         normalized_coordinates: bool = True,
         align_corners: bool = False,
     ) -> None:
-        self.height, self.width = _w._check_dsize((height, width), 2, "(height, width)")
+        self.height, self.width = check_sizes((height, width), 2, "(height, width)", _w._DSIZE[2])
         check_choice(mode, "mode", _w.MODES)
         check_choice(padding_mode, "padding_mode", _w.PADDINGS)
-        _w._check_bool(normalized_coordinates, "normalized_coordinates")
-        _w._check_bool(align_corners, "align_corners")
+        check_bool(normalized_coordinates, "normalized_coordinates")
+        check_bool(align_corners, "align_corners")
         self.mode = mode
         self.padding_mode = padding_mode
         self.normalized_coordinates = normalized_coordinates
@@ -72,7 +71,7 @@ class HomographyWarper:
             )
         if not xp.isdtype(H.dtype, "real floating"):
             raise TypeError(
-                f"src_homo_dst: expected a real floating dtype, got {_dtype_name(H.dtype)}"
+                f"src_homo_dst: expected a real floating dtype, got {dtype_name(H.dtype)}"
             )
         H = _w._unit_scale(eng, H)
         base = grid2d(

@@ -15,10 +15,16 @@ from __future__ import annotations
 from typing import Any
 
 from portvision._array import to_float
-from portvision._checks import check_choice, check_rank, shape_of
+from portvision._checks import (
+    check_bool,
+    check_choice,
+    check_rank,
+    check_sizes,
+    dtype_name,
+    shape_of,
+)
 from portvision._dispatch import dispatch
 from portvision._registry import register_op
-from portvision.backends._base import _dtype_name
 from portvision.geometry.conversions.homography_norm import _normal_matrix
 from portvision.geometry.conversions.points import from_homogeneous
 from portvision.utils.grid import grid2d, grid3d
@@ -43,18 +49,11 @@ PADDINGS = ("zeros", "border", "reflection")
 
 
 # -- validation ------------------------------------------------------------------------------
-def _check_dsize(dsize, n: int, name: str = "dsize") -> tuple[int, ...]:
-    ok = isinstance(dsize, (tuple, list)) and len(dsize) == n
-    ok = ok and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in dsize)
-    if not ok:
-        what = "(height, width)" if n == 2 else "(depth, height, width)"
-        raise ValueError(f"{name}: expected {what} of positive integers, got {dsize!r}")
-    return tuple(dsize)
-
-
-def _check_bool(value, name: str) -> None:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name}: expected a bool, got {value!r}")
+#: the expected-value text of ``dsize`` messages, per number of axes
+_DSIZE = {
+    2: "(height, width) of positive integers",
+    3: "(depth, height, width) of positive integers",
+}
 
 
 def _check_modes(mode, padding_mode, modes, paddings, mode_name="mode", pad_name="padding_mode"):
@@ -70,7 +69,7 @@ def _check_matrix(xp, M, name: str, rows: int, cols: int, batch: int) -> None:
             f"batch), got {shape_of(M)}"
         )
     if not xp.isdtype(M.dtype, "real floating"):
-        raise TypeError(f"{name}: expected a real floating dtype, got {_dtype_name(M.dtype)}")
+        raise TypeError(f"{name}: expected a real floating dtype, got {dtype_name(M.dtype)}")
 
 
 def _image(eng, src, name: str, ranks=(3, 4), layout="(B, C, H, W) or (C, H, W)"):
@@ -252,9 +251,9 @@ def warp_perspective(
     eng, (src, M, fill_value) = dispatch(("src", "M", "fill_value"), src, M, fill_value)
     x, unbatched = _image(eng, src, "src")
     M = _prepare_matrix(eng, M, x, "M", 3, 3)
-    dsize = _check_dsize(dsize, 2)
+    dsize = check_sizes(dsize, 2, "dsize", _DSIZE[2])
     _check_modes(mode, padding_mode, MODES, PADDINGS + ("fill",))
-    _check_bool(align_corners, "align_corners")
+    check_bool(align_corners, "align_corners")
     M = _unit_scale(eng, M)
     out = _warp2d(eng, x, M, dsize, mode, padding_mode, align_corners, fill_value, affine=False)
     return out[0, ...] if unbatched else out
@@ -298,9 +297,9 @@ def warp_affine(
     eng, (src, M, fill_value) = dispatch(("src", "M", "fill_value"), src, M, fill_value)
     x, unbatched = _image(eng, src, "src")
     M = _prepare_matrix(eng, M, x, "M", 2, 3)
-    dsize = _check_dsize(dsize, 2)
+    dsize = check_sizes(dsize, 2, "dsize", _DSIZE[2])
     _check_modes(mode, padding_mode, MODES, PADDINGS + ("fill",))
-    _check_bool(align_corners, "align_corners")
+    check_bool(align_corners, "align_corners")
     M3 = _homogeneous(eng.xp, M)
     out = _warp2d(eng, x, M3, dsize, mode, padding_mode, align_corners, fill_value, affine=True)
     return out[0, ...] if unbatched else out
@@ -317,7 +316,7 @@ def _grid_homography(eng, grid, H, n: int):
     if H.ndim != 3 or tuple(H.shape[1:]) != (k, k):
         raise ValueError(f"src_homo_dst: expected shape {layout}, got {shape_of(H)}")
     if not xp.isdtype(H.dtype, "real floating"):
-        raise TypeError(f"src_homo_dst: expected a real floating dtype, got {_dtype_name(H.dtype)}")
+        raise TypeError(f"src_homo_dst: expected a real floating dtype, got {dtype_name(H.dtype)}")
     spatial = "(1, H, W, 2) or (N, H, W, 2)" if n == 2 else "(1, D, H, W, 3) or (N, D, H, W, 3)"
     if grid.ndim != n + 2 or grid.shape[-1] != n or grid.shape[0] not in (1, H.shape[0]):
         raise ValueError(
@@ -422,11 +421,11 @@ def homography_warp(
     eng, (patch_src, src_homo_dst) = dispatch(names, patch_src, src_homo_dst)
     check_rank(patch_src, "patch_src", (4,), "(N, C, H, W)")
     x = to_float(eng.xp, patch_src)
-    dsize = _check_dsize(dsize, 2)
+    dsize = check_sizes(dsize, 2, "dsize", _DSIZE[2])
     _check_modes(mode, padding_mode, MODES, PADDINGS)
-    _check_bool(align_corners, "align_corners")
-    _check_bool(normalized_coordinates, "normalized_coordinates")
-    _check_bool(normalized_homography, "normalized_homography")
+    check_bool(align_corners, "align_corners")
+    check_bool(normalized_coordinates, "normalized_coordinates")
+    check_bool(normalized_homography, "normalized_homography")
     H = _prepare_matrix(eng, src_homo_dst, x, "src_homo_dst", 3, 3)
     H = _unit_scale(eng, H)
     if not normalized_homography:
@@ -508,8 +507,8 @@ def remap(
     _check_modes(mode, padding_mode, MODES, PADDINGS)
     if align_corners is None:
         align_corners = False
-    _check_bool(align_corners, "align_corners")
-    _check_bool(normalized_coordinates, "normalized_coordinates")
+    check_bool(align_corners, "align_corners")
+    check_bool(normalized_coordinates, "normalized_coordinates")
     grid = xp.stack([xp.astype(map_x, x.dtype), xp.astype(map_y, x.dtype)], axis=-1)
     if not normalized_coordinates:
         h, w = x.shape[-2:]
@@ -559,10 +558,10 @@ def homography_warp3d(
     names = ("patch_src", "src_homo_dst")
     eng, (patch_src, src_homo_dst) = dispatch(names, patch_src, src_homo_dst)
     x = _volume(eng, patch_src, "patch_src")
-    dsize = _check_dsize(dsize, 3)
+    dsize = check_sizes(dsize, 3, "dsize", _DSIZE[3])
     _check_modes(mode, padding_mode, MODES3D, PADDINGS)
-    _check_bool(align_corners, "align_corners")
-    _check_bool(normalized_coordinates, "normalized_coordinates")
+    check_bool(align_corners, "align_corners")
+    check_bool(normalized_coordinates, "normalized_coordinates")
     H = _unit_scale(eng, _prepare_matrix(eng, src_homo_dst, x, "src_homo_dst", 4, 4))
     xp = eng.xp
     base = grid3d(xp, *dsize, normalized_coordinates, True, x.dtype, x.device)
@@ -628,9 +627,9 @@ def warp_affine3d(
     eng, (src, M) = dispatch(("src", "M"), src, M)
     x = _volume(eng, src)
     M = _prepare_matrix(eng, M, x, "M", 3, 4)
-    dsize = _check_dsize(dsize, 3)
+    dsize = check_sizes(dsize, 3, "dsize", _DSIZE[3])
     _check_modes(flags, padding_mode, MODES3D, PADDINGS, mode_name="flags")
-    _check_bool(align_corners, "align_corners")
+    check_bool(align_corners, "align_corners")
     xp = eng.xp
     inv = _norm3d(eng, x, _homogeneous(xp, M), dsize)
     base = grid3d(xp, *dsize, True, True, x.dtype, x.device)
@@ -680,9 +679,9 @@ def warp_perspective3d(
     if M.ndim == 2:
         M = M[None, ...]
     M = _prepare_matrix(eng, M, x, "M", 4, 4)
-    dsize = _check_dsize(dsize, 3)
+    dsize = check_sizes(dsize, 3, "dsize", _DSIZE[3])
     _check_modes(flags, border_mode, MODES3D, PADDINGS, "flags", "border_mode")
-    _check_bool(align_corners, "align_corners")
+    check_bool(align_corners, "align_corners")
     xp = eng.xp
     inv = _unit_scale(eng, _norm3d(eng, x, _unit_scale(eng, M), dsize))
     base = grid3d(xp, *dsize, True, True, x.dtype, x.device)
