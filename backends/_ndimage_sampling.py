@@ -31,18 +31,18 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from . import _cv_sampling
 from . import _reference_sampling as ref
 
 
 def grid_sample(eng, x, grid, mode="bilinear", padding_mode="zeros", align_corners=False):
-    lib = eng.lib
     if x.dtype.kind != "f" or grid.dtype.kind != "f" or x.shape[0] == 0 or x.shape[1] == 0:
         return ref.grid_sample(eng.xp, x, grid, mode, padding_mode, align_corners)
     grid = grid.astype(x.dtype, copy=False)
     d = grid.shape[-1]
     on_cpu = eng.name != "cupy"
     if mode == "bilinear" and d == 2 and min(x.shape[2:]) >= 2:
-        return _bilinear2d(lib, x, grid, padding_mode, align_corners, on_cpu)
+        return _bilinear2d(eng, x, grid, padding_mode, align_corners, on_cpu)
     return _taps_nd(eng, x, grid, mode, padding_mode, align_corners, on_cpu)
 
 
@@ -77,7 +77,8 @@ def _corner_coordinate(lib, g, size, padding_mode, align_corners):
     return c0.astype(lib.intp), c
 
 
-def _bilinear2d(lib, x, grid, padding_mode, align_corners, on_cpu):
+def _bilinear2d(eng, x, grid, padding_mode, align_corners, on_cpu):
+    lib = eng.lib
     b, ch, h, w = x.shape
     ho, wo = grid.shape[1:3]
     out = lib.empty((b, ch, ho * wo), dtype=x.dtype)
@@ -86,10 +87,12 @@ def _bilinear2d(lib, x, grid, padding_mode, align_corners, on_cpu):
         return out.reshape(b, ch, ho, wo)
 
     def item(s):
-        g = grid[s].reshape(ho * wo, 2)
-        _bilinear_item(lib, x[s], g, padding_mode, align_corners, out[s])
+        g = grid[s]
+        cx = _pixel_into(lib, g[..., 0], w, align_corners, "x")
+        cy = _pixel_into(lib, g[..., 1], h, align_corners, "y")
+        _sample_pixels(eng, x[s], cx, cy, padding_mode, align_corners, out[s])
 
-    _run_items(item, b, ch * ho * wo)
+    _run_items(item, b, ch * ho * wo, threads=not _cv_sampling.usable(eng, x, (ho, wo)))
     return out.reshape(b, ch, ho, wo)
 
 
@@ -119,30 +122,36 @@ def _corner_weights(lib, g, hw, padding_mode, align_corners):
     return lin, wts, wp
 
 
-def _bilinear_item(lib, x, g, padding_mode, align_corners, out):
-    """One image ``x (C, H, W)`` at samples ``g (n, 2)`` into ``out (C, n)`` (CPU)."""
-    cx = _pixel_into(lib, g[:, 0], x.shape[2], padding_mode, align_corners, "x")
-    cy = _pixel_into(lib, g[:, 1], x.shape[1], padding_mode, align_corners, "y")
-    _bilinear_pixels(lib, x, cx, cy, padding_mode, align_corners, out)
-
-
-def _pixel_into(lib, g, size, padding_mode, align_corners, axis):
-    """Normalised ``g (n,)`` (may be strided) -> pixel coordinates in a scratch buffer,
-    shifted by the zero ring for ``zeros`` padding."""
+def _pixel_into(lib, g, size, align_corners, axis):
+    """Normalised ``g`` (may be strided) -> pixel coordinates in a scratch buffer."""
     dt = g.dtype
     scale = (size - 1) / 2.0 if align_corners else size / 2.0
-    shift = (size - 1) / 2.0 + (1.0 if padding_mode == "zeros" else 0.0)
     c = _scratch(lib, "c" + axis, g.shape, dt)
     lib.multiply(g, dt.type(scale), out=c)
-    lib.add(c, dt.type(shift), out=c)
+    lib.add(c, dt.type((size - 1) / 2.0), out=c)
     return c
 
 
-def _bilinear_pixels(lib, x, cx, cy, padding_mode, align_corners, out):
-    """Bilinear samples of ``x (C, H, W)`` at pixel coordinates ``cx, cy (n,)`` (ring-shifted
-    for ``zeros``; both are overwritten) into ``out (C, n)``.
+def _sample_pixels(eng, x, cx, cy, padding_mode, align_corners, out):
+    """Bilinear samples of ``x (C, H, W)`` at pixel maps ``cx, cy (ho, wo)`` (scratch,
+    overwritten) into ``out (C, ho * wo)``: OpenCV's ``remap`` where it meets the contract,
+    else the gather."""
+    lib, shape = eng.lib, (x.shape[0],) + cx.shape
+    if _cv_sampling.usable(eng, x, cx.shape):
+        xy = _scratch(lib, "xy", cx.shape + (2,), cx.dtype)
+        args = (padding_mode, align_corners, out.reshape(shape), xy)
+        if _cv_sampling.remap_planes(eng.cv2, lib, x, cx, cy, *args):
+            return
+    args = (padding_mode, align_corners, out)
+    _bilinear_pixels(eng.lib, x, cx.reshape(-1), cy.reshape(-1), *args)
 
-    The four corners of sample i are ``lin[i] + (0, 1, wp, wp + 1)``: one ``(4, n)`` index
+
+def _bilinear_pixels(lib, x, cx, cy, padding_mode, align_corners, out):
+    """Bilinear samples of ``x (C, H, W)`` at pixel coordinates ``cx, cy (n,)`` (both are
+    overwritten) into ``out (C, n)``.
+
+    The four corners of sample i are ``lin[i] + (0, 1, wp, wp + 1)`` (plus ``wp + 1``, the
+    zero ring, for ``zeros``): one ``(4, n)`` index
     array and one ``(4, n)`` weight array serve every channel, so the planes cost one
     ``take``, one multiply and one reduction.  Every temporary is a per-thread scratch
     buffer.
@@ -161,7 +170,8 @@ def _bilinear_pixels(lib, x, cx, cy, padding_mode, align_corners, out):
     lib.multiply(y0, wp, out=lin)
     lib.add(lin, x0, out=lin)
     idx = _scratch(lib, "idx", (4, n), lib.intp)
-    corners = lib.asarray([0, 1, wp, wp + 1], dtype=lib.intp)
+    ring = wp + 1 if padding_mode == "zeros" else 0
+    corners = lib.asarray([ring, ring + 1, ring + wp, ring + wp + 1], dtype=lib.intp)
     lib.add(lin[None, :], corners[:, None], out=idx)
     # weights: (1 - ty, ty) x (1 - tx, tx), the corner order of idx
     wy, wx = _scratch(lib, "wy", (2, n), dt), _scratch(lib, "wx", (2, n), dt)
@@ -179,14 +189,15 @@ def _bilinear_pixels(lib, x, cx, cy, padding_mode, align_corners, out):
 
 def _taps_into(lib, c, size, padding_mode, align_corners, axis):
     """Left taps (intp) and fractions of pixel coordinates ``c`` (overwritten with the
-    fractions), as :func:`_corner_coordinate`."""
+    fractions), as :func:`_corner_coordinate` but without the ring shift (``zeros``: taps
+    from -1, the caller offsets the indices)."""
     c0 = _scratch(lib, "c0" + axis, c.shape, c.dtype)
     # No upper clamp of the left tap: at the last coordinate its fraction is exactly 0, so
     # the right tap (the next row's first element, or past the plane, which the clipping
     # ``take`` reads as its last element) gets weight 0 on a finite value.
     if padding_mode == "zeros":
-        lib.clip(c, 0.0, float(size + 1), out=c)
-        lib.fmax(c, 0.0, out=c0)  # NaN: tap 0 of the zero ring, fraction NaN (as torch)
+        lib.clip(c, -1.0, float(size), out=c)
+        lib.fmax(c, -1.0, out=c0)  # NaN: tap -1 (the zero ring), fraction NaN (as torch)
     else:
         if padding_mode == "border":
             lib.clip(c, 0.0, float(size - 1), out=c)
@@ -222,8 +233,16 @@ def sample_homography(eng, x, m, dsize, mode, padding_mode, align_corners, affin
         return ref.sample_homography(eng, x, m, dsize, mode, padding_mode, align_corners, affine)
     b, ch, h, w = x.shape
     ho, wo = dsize
-    rows = _pixel_rows(lib, m, (h, w), dsize, padding_mode, align_corners, affine)
+    q = _dst_pixel_to_src_normalised(lib, m, dsize, align_corners)
     out = lib.empty((b, ch, ho * wo), dtype=x.dtype)
+    if _cv_sampling.usable(eng, x, dsize):
+        pix = _unnormalize_matrix(lib, (h, w), align_corners) @ q
+        if affine:
+            pix[:, 2] = (0.0, 0.0, 1.0)  # the contract ignores an affine map's last row
+        args = (padding_mode, align_corners, affine, out.reshape(b, ch, ho, wo))
+        if _cv_sampling.warp_planes(eng.cv2, lib, x, pix, dsize, *args):
+            return out.reshape(b, ch, ho, wo)
+    rows = _pixel_rows(lib, q, (h, w), align_corners, affine)
     js = lib.arange(wo, dtype=lib.float64)
     is_ = lib.arange(ho, dtype=lib.float64)
 
@@ -234,30 +253,26 @@ def sample_homography(eng, x, m, dsize, mode, padding_mode, align_corners, affin
         for k, c in ((0, cx), (1, cy)):  # row k of r applied to (j, i, 1): a broadcast add
             lib.add((r[k, 0] * js + r[k, 2])[None, :], (r[k, 1] * is_)[:, None], out=c)
         if not affine:
-            shifts = [t for _, t in _unnormalize_axes((h, w), padding_mode, align_corners)]
+            shifts = [t for _, t in _unnormalize_axes((h, w), align_corners)]
             _divide_homogeneous(lib, r, js, is_, cx, cy, shifts)
-        _bilinear_pixels(
-            lib, x[s], cx.reshape(-1), cy.reshape(-1), padding_mode, align_corners, out[s]
-        )
+        _sample_pixels(eng, x[s], cx, cy, padding_mode, align_corners, out[s])
 
-    _run_items(item, b, ch * ho * wo)
+    _run_items(item, b, ch * ho * wo, threads=not _cv_sampling.usable(eng, x, dsize))
     return out.reshape(b, ch, ho, wo)
 
 
-def _unnormalize_axes(hw, padding_mode, align_corners):
-    """``(scale, shift)`` per axis ``(x, y)``: normalised -> (ring-shifted) pixel."""
+def _unnormalize_axes(hw, align_corners):
+    """``(scale, shift)`` per axis ``(x, y)``: normalised -> pixel."""
     out = []
     for size in (hw[1], hw[0]):
         scale = (size - 1) / 2.0 if align_corners else size / 2.0
-        shift = (size - 1) / 2.0 + (1.0 if padding_mode == "zeros" else 0.0)
-        out.append((scale, shift))
+        out.append((scale, (size - 1) / 2.0))
     return out
 
 
-def _pixel_rows(lib, m, src_hw, dsize, padding_mode, align_corners, affine):
-    """Rows mapping destination pixels ``(j, i, 1)`` to source quantities, float64:
-    rows 0, 1: ``scale * (normalised numerators)``; row 2: the homogeneous ``w``.  For an
-    affine map, rows 0 and 1 give the (ring-shifted) pixel coordinates directly."""
+def _dst_pixel_to_src_normalised(lib, m, dsize, align_corners):
+    """``m (B, 3, 3)`` (normalised destination -> normalised source) composed with the
+    destination's pixel -> normalised map, float64."""
     m = lib.asarray(m, dtype=lib.float64)
     ho, wo = dsize
     dst = []
@@ -267,8 +282,21 @@ def _pixel_rows(lib, m, src_hw, dsize, padding_mode, align_corners, affine):
         else:
             dst.append((2.0 / size, 1.0 / size - 1.0))
     n_dst = lib.asarray([[dst[0][0], 0.0, dst[0][1]], [0.0, dst[1][0], dst[1][1]], [0.0, 0.0, 1.0]])
-    q = m @ n_dst  # destination pixel -> source normalised, homogeneous
-    (sx, tx), (sy, ty) = _unnormalize_axes(src_hw, padding_mode, align_corners)
+    return m @ n_dst
+
+
+def _unnormalize_matrix(lib, src_hw, align_corners):
+    """The ``3 x 3`` source normalised -> source pixel map."""
+    (sx, tx), (sy, ty) = _unnormalize_axes(src_hw, align_corners)
+    return lib.asarray([[sx, 0.0, tx], [0.0, sy, ty], [0.0, 0.0, 1.0]])
+
+
+def _pixel_rows(lib, q, src_hw, align_corners, affine):
+    """Rows mapping destination pixels ``(j, i, 1)`` to source quantities, float64, from
+    ``q`` (:func:`_dst_pixel_to_src_normalised`): rows 0, 1: ``scale * (normalised
+    numerators)``; row 2: the homogeneous ``w``.  For an affine map, rows 0 and 1 give the
+    pixel coordinates directly."""
+    (sx, tx), (sy, ty) = _unnormalize_axes(src_hw, align_corners)
     rows = q.copy()
     rows[:, 0] *= sx
     rows[:, 1] *= sy
@@ -335,10 +363,12 @@ _POOL_LOCK = threading.Lock()
 _MIN_PARALLEL = 1 << 15  # elements per item below which threads cost more than they save
 
 
-def _run_items(fn, n_items, per_item):
+def _run_items(fn, n_items, per_item, threads=True):
+    """``fn(s)`` for every batch item; on a thread pool unless ``threads`` is False (the
+    item runs OpenCV, which has its own threads) or the items are small."""
     global _POOL
     workers = min(4, os.cpu_count() or 1)
-    if n_items < 2 or workers < 2 or per_item < _MIN_PARALLEL:
+    if not threads or n_items < 2 or workers < 2 or per_item < _MIN_PARALLEL:
         for s in range(n_items):
             fn(s)
         return

@@ -13,7 +13,7 @@ import os
 import numpy as np
 import scipy.ndimage
 
-from . import _ndimage_morphology
+from . import _cv_sampling, _ndimage_morphology
 from ._base import _safe_numpy
 from ._ndimage import NdimageEngine
 from ._pixel_blocks import map_pixels_blocked
@@ -46,6 +46,8 @@ class NumpyEngine(NdimageEngine):
         super().__init__()
         self.cv2 = _load_cv2()
         self.use_opencv = self.cv2 is not None
+        # OpenCV's float32 remap and warps back bilinear sampling where they are exact
+        self.opencv_sampling = self.cv2 is not None and _cv_sampling.exact_opencv(self.cv2, np)
 
     def _namespace(self):
         import array_api_compat.numpy
