@@ -31,6 +31,12 @@ CASES = [
     ((5, 4), (8, 9), "area", None),
     ((1, 5), (3, 1), "bilinear", None),
     ((8, 8), (8, 8), "bilinear", None),
+    # whole shrinking factors (the torch engine's strided pair means): even, odd, mixed, 1
+    ((12, 18), (6, 9), "bilinear", None),
+    ((12, 18), (3, 6), "bilinear", False),
+    ((9, 15), (3, 5), "bilinear", None),
+    ((8, 8), (8, 4), "bilinear", None),
+    ((12, 18), (4, 9), "bilinear", True),
     ((3, 4, 5), (5, 3, 7), "trilinear", None),
     ((3, 4, 5), (5, 3, 7), "trilinear", True),
     ((3, 4, 5), (5, 3, 7), "nearest", None),
@@ -124,3 +130,21 @@ def test_reference_matches_torch_on_random_sizes(torch):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-9)
 
     check()
+
+
+def test_torch_whole_shrink_is_taken_and_differentiable(torch):
+    """The torch engine's strided pair means for whole bilinear factors: taken where they
+    apply (and only there), equal to ``F.interpolate``, with its gradients."""
+    from portvision import backends
+
+    eng = backends.get_engine("torch")
+    x = torch.rand(2, 3, 12, 20, dtype=torch.float64, requires_grad=True)
+    for size in ((6, 10), (4, 5), (3, 20), (12, 4)):
+        got = eng._bilinear_whole_shrink(x, size)
+        want = torch.nn.functional.interpolate(x, size=size, mode="bilinear")
+        assert got is not None and got.is_contiguous(), size
+        torch.testing.assert_close(got, want, rtol=1e-12, atol=1e-14)
+    for size in ((12, 20), (5, 10), (24, 40), (0, 5)):
+        assert eng._bilinear_whole_shrink(x, size) is None, size
+    fn = lambda t: eng.interpolate(t, (4, 10), "bilinear", None)  # noqa: E731
+    assert torch.autograd.gradcheck(fn, (x,), fast_mode=True)
