@@ -4,8 +4,10 @@ weights of every sample across the channels.
 Measured on (8, 3, 224, 224) float32 (bilinear): ``scipy.ndimage.map_coordinates`` per
 plane (``order=1, mode="grid-constant"``) takes 4-8x longer than this gather, since it
 recomputes the spline weights for every plane; its ``order=3`` is a B-spline, not the
-contract's Keys cubic.  OpenCV's ``remap`` quantises coordinates to 1/32 pixel, outside
-the contract's tolerance, so it is not used.
+contract's Keys cubic.  Float32 bilinear sampling goes to OpenCV's ``remap`` /
+``warpAffine`` / ``warpPerspective`` instead where they meet the contract (``_cv_sampling``:
+OpenCV 4.11+ interpolates float32 with float weights; before, and in float64, it rounds
+coordinates to 1/32 pixel); this gather is the path everywhere else.
 
 Taps and weights per axis come from the reference (same formulas, so the same
 conventions); the speed comes from:

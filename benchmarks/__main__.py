@@ -145,7 +145,7 @@ def run(argv=None) -> int:
     targets = [
         t
         for t in cases.engine_targets(pv)
-        if args.engines is None or t.label.removeprefix("pv-") in args.engines
+        if args.engines is None or {t.engine, t.label.removeprefix("pv-")} & set(args.engines)
     ]
     rng = np.random.default_rng(0)
     results, notes = [], []

@@ -48,10 +48,11 @@ def hue_and_extrema(xp, image, hue_eps: float = 0.0):
     delta = v - vmin
     # Hue: the max channel picks a sector offset, the two others give the fraction
     # (Hocevar's branch-free form, in radians).  b_gt = [G < B], r_lt = [R < max(G, B)], as
-    # signs of non-negative differences (cheaper than compare + cast); ties resolve as
-    # Kornia's: R first, then G.
-    b_gt = xp.sign(gb_max - g)
-    r_lt = xp.sign(gb_max - mid)
+    # ceil(min(d, 1)) of non-negative differences d: 0 or 1, NaN for NaN (cheaper than
+    # compare + cast, and than ``sign``, whose NaN fix-up is two more passes on torch);
+    # ties resolve as Kornia's: R first, then G.
+    b_gt = xp.astype(gb_max > g, dtype)
+    r_lt = xp.astype(gb_max > mid, dtype)
     offset = r_lt * (_TWO_PI * 2.0 * b_gt - _TWO_PI / 3.0) - _TWO_PI * b_gt
     # grey pixels: 0 / tiny = 0, and abs'(0) = 0 stops the huge 1 / tiny in the backward
     den = xp.clip(delta + hue_eps if hue_eps else delta, min=xp.finfo(dtype).smallest_normal)
