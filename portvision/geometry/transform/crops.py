@@ -71,12 +71,15 @@ def _unit_quad(xp, like):
     return xp.asarray([q], dtype=like.dtype, device=like.device)
 
 
-def _boxes_transform(xp, src, dst):
+def _boxes_transform(xp, src, dst, any_flat=None):
     """src -> dst homography of two quads; a box with a one-pixel side (collinear corners,
-    no unique homography) maps by scale and translation of corners 0 and 2 instead."""
+    no unique homography) maps by scale and translation of corners 0 and 2 instead.
+    ``any_flat=False`` (known on the host: no such box) skips that selection."""
     b = max(src.shape[0], dst.shape[0])
     src = xp.broadcast_to(src, (b, 4, 2))
     dst = xp.broadcast_to(dst, (b, 4, 2))
+    if any_flat is False:
+        return _perspective2d(xp, src, dst)
     se, de = src[:, 2, :] - src[:, 0, :], dst[:, 2, :] - dst[:, 0, :]
     flat = xp.any((se == 0) | (de == 0), axis=-1)[:, None, None]  # (b, 1, 1)
     unit = _unit_quad(xp, src)
@@ -167,9 +170,10 @@ def crop_by_transform_mat(
 
 def _check_extents(eng, src, dst, name):
     """A box flat along an axis maps only onto a flat box (else no invertible transform:
-    Kornia returns NaN there); a host check, skipped while tracing."""
+    Kornia returns NaN there); a host check, skipped while tracing.  Returns whether any
+    box is flat (None while tracing)."""
     if eng.is_tracing(src):
-        return
+        return None
     xp = eng.xp
     flat_s, flat_d = (src[:, 2, :] - src[:, 0, :]) == 0, (dst[:, 2, :] - dst[:, 0, :]) == 0
     if bool(xp.any(flat_s != flat_d)):
@@ -177,12 +181,13 @@ def _check_extents(eng, src, dst, name):
             f"{name}: expected boxes with a non-zero extent along an axis where the output has "
             f"more than one pixel (and the converse), got {eng.to_numpy(src).tolist()!r}"
         )
+    return bool(xp.any(flat_s))
 
 
 def _crop_boxes_to_size(eng, x, src, dst, size, mode, padding_mode, align_corners, name):
     xp = eng.xp
-    _check_extents(eng, src, dst, name)
-    m = _boxes_transform(xp, _as(xp, src, x), _as(xp, dst, x))
+    any_flat = _check_extents(eng, src, dst, name)
+    m = _boxes_transform(xp, _as(xp, src, x), _as(xp, dst, x), any_flat)
     return _warp_crop(eng, x, m, size, mode, padding_mode, align_corners)
 
 

@@ -317,24 +317,19 @@ def _square_to_quad(xp, q):
             [g, h, one]]  # fmt: skip
 
 
-def _adjugate3(m):
-    """Adjugate (transposed cofactors) of 3x3 entry lists: the inverse up to its scale."""
-    (a, b, c), (d, e, f), (g, h, i) = m
-    return [
-        [e * i - f * h, c * h - b * i, b * f - c * e],
-        [f * g - d * i, a * i - c * g, c * d - a * f],
-        [d * h - e * g, b * g - a * h, a * e - b * d],
-    ]
-
-
 def _perspective2d(xp, src, dst):
     """The homography of :func:`get_perspective_transform`, in closed form: (square ->
     ``dst``) after the inverse of (square -> ``src``), normalised to ``H[2, 2] = 1``.  No
-    LAPACK call: batched tiny solves cost milliseconds on a busy multi-threaded CPU."""
-    to_dst = _square_to_quad(xp, dst)
-    from_src = _adjugate3(_square_to_quad(xp, src))
-    h = [[sum(to_dst[r][k] * from_src[k][c] for k in range(3)) for c in range(3)] for r in range(3)]
-    m = _matrix(xp, h)
+    LAPACK call: batched tiny solves cost milliseconds on a busy multi-threaded CPU.  Both
+    square maps come from one pass over the stacked quads, and the inverse up to scale is
+    the adjugate, whose columns are cross products of the rows (few, batched array ops:
+    at small batches their count is the cost)."""
+    b = src.shape[0]
+    both = _matrix(xp, _square_to_quad(xp, xp.concat([src, dst], axis=0)))
+    rows = [both[:b, i, :] for i in range(3)]
+    cols = [xp.linalg.cross(rows[i - 2], rows[i - 1]) for i in range(3)]
+    adj = xp.stack(cols, axis=-1)
+    m = xp.matmul(both[b:, ...], adj)
     return m / m[:, 2:3, 2:3]
 
 
