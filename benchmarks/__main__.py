@@ -48,7 +48,8 @@ def _parse(argv):
         nargs="+",
         default=None,
         metavar="ENGINE",
-        help="only these portvision targets (numpy, torch-cpu, torch-cuda, cupy, strict)",
+        help="only these portvision targets (numpy, torch (its devices), torch-cpu, torch-cuda, "
+        "cupy, strict)",
     )
     p.add_argument(
         "--peers",
@@ -69,6 +70,13 @@ def _parse(argv):
         type=int,
         default=None,
         help="set torch's and OpenCV's thread counts (default: the libraries' own defaults)",
+    )
+    p.add_argument(
+        "--min-time",
+        type=float,
+        default=0.2,
+        help="seconds each implementation runs per cell, interleaved (default 0.2; more "
+        "rounds make the medians steadier on a shared machine)",
     )
     args = p.parse_args(argv)
     if args.ops is None:
@@ -131,7 +139,7 @@ def run(argv=None) -> int:
     strict_max = (
         args.strict_max_batch if args.strict_max_batch is not None else (max(sweep) if quick else 1)
     )
-    budget = Budget(3, 0.0, 1.0) if quick else Budget(7, 0.2, 4.0)
+    budget = Budget(3, 0.0, 1.0) if quick else Budget(7, args.min_time, 4.0)
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
 
