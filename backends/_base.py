@@ -180,6 +180,12 @@ class Engine:
     def channel_matrix(self, x, matrix, bias=None):
         return ref_color.channel_matrix(self.xp, x, matrix, bias)
 
+    def fma(self, a, b, c):
+        """Contract: ``a * b + c`` (broadcast; ``b`` and ``c`` arrays or Python numbers, of
+        ``a``'s float dtype), in as few passes over the data as the engine has (torch:
+        one); float rounding only may differ.  Differentiable where the engine is."""
+        return a * b + c
+
 
 def _dtype_name(spec: Any) -> str:
     name = getattr(spec, "name", None)

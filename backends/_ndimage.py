@@ -151,6 +151,18 @@ class NdimageEngine(Engine):
         win = self.lib.lib.stride_tricks.sliding_window_view(xpad, tuple(size), axis=axes)
         return win.reshape(win.shape[: x.ndim] + (-1,))
 
+    def fma(self, a, b, c):
+        lib = self.lib
+        out = lib.multiply(a, b)
+        # the sum in place when it has the product's shape and dtype: no second temporary
+        cs = getattr(c, "shape", ())
+        fits = 0 < out.ndim and len(cs) <= out.ndim and all(
+            ci in (1, oi) for ci, oi in zip(reversed(cs), reversed(out.shape), strict=False)
+        )
+        if fits and lib.result_type(out, c) == out.dtype:
+            return lib.add(out, c, out=out)
+        return out + c
+
     def grid_sample(self, x, grid, mode="bilinear", padding_mode="zeros", align_corners=False):
         return _ndimage_sampling.grid_sample(self, x, grid, mode, padding_mode, align_corners)
 

@@ -300,6 +300,14 @@ class TorchEngine(Engine):
             grid /= den[..., None]
         return grid
 
+    def fma(self, a, b, c):
+        torch = self.torch
+        if not isinstance(c, torch.Tensor):
+            c = torch.as_tensor(c, dtype=a.dtype, device=a.device)  # 0-d: broadcasts
+        if isinstance(b, torch.Tensor):
+            return torch.addcmul(c, a, b)
+        return torch.add(c, a, alpha=b)
+
     def interpolate(self, x, size, mode="bilinear", align_corners=None):
         mode = {"linear": ("linear", "bilinear", "trilinear")[x.ndim - 3]}.get(mode, mode)
         if mode in ("nearest", "area"):

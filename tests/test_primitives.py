@@ -341,3 +341,39 @@ def test_numpy_engine_uses_opencv_when_on(engine, monkeypatch):
         and calls.count("sepFilter2D") == 2
         and calls.count("medianBlur") == 2
     )
+
+
+# -- fma ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "shapes",
+    [
+        ((2, 3, 4, 5), (2, 1, 4, 5), (2, 1, 4, 5)),  # the saturation blend's broadcasting
+        ((2, 3, 4, 5), (2, 3, 4, 5), (2, 3, 4, 5)),
+        ((2, 3, 4, 5), None, (2, 1, 4, 5)),  # b a Python number
+        ((2, 3, 4, 5), (2, 1, 4, 5), None),  # c a Python number
+        ((2, 1, 4, 5), (2, 3, 4, 5), (2, 3, 1, 1)),  # the result larger than a * b's operands
+    ],
+    ids=str,
+)
+def test_fma_is_a_times_b_plus_c(engine, shapes):
+    """``fma`` against NumPy's float64 ``a * b + c``; inputs unchanged, ``a``'s dtype kept."""
+    sa, sb, sc = shapes
+    ha, hb, hc = _host(sa, 1, -1.0), _host(sb or (), 2, -1.0), _host(sc or (), 3, -1.0)
+    b_num, c_num = (0.75 if sb is None else None), (-0.5 if sc is None else None)
+    want = ha * (b_num if sb is None else hb) + (c_num if sc is None else hc)
+    for dtype in float_dtypes(engine):
+        a, b, c = _engine_arrays(engine, dtype, ha, hb, hc)
+        got = engine.eng.fma(a, b_num if sb is None else b, c_num if sc is None else c)
+        _close(engine, got, want.astype(dtype), dtype)
+        np.testing.assert_array_equal(engine.to_numpy(a), ha.astype(dtype))
+        if sc is not None:
+            np.testing.assert_array_equal(engine.to_numpy(c), hc.astype(dtype))
+
+
+def test_fma_gradients(torch):
+    from portvision import backends
+
+    eng = backends.get_engine("torch")
+    args = [torch.rand(2, 3, 4, dtype=torch.float64, requires_grad=True) for _ in range(3)]
+    assert torch.autograd.gradcheck(eng.fma, args, fast_mode=True)
+    assert torch.autograd.gradcheck(lambda a, c: eng.fma(a, 0.3, c), (args[0], args[2]))

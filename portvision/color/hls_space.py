@@ -21,8 +21,9 @@ from portvision.color.hsv_space import hue_and_extrema
 __all__ = ["hls_to_rgb", "rgb_to_hls"]
 
 
-def _hls(xp, x, eps):
-    hue, vmax, vmin, delta = hue_and_extrema(xp, x, eps)
+def _hls(eng, x, eps):
+    xp = eng.xp
+    hue, vmax, vmin, delta = hue_and_extrema(eng, x, eps)
     l2 = vmax + vmin
     lden = xp.minimum(l2, 2.0 - l2)  # 2L below L = 1/2, else 2 - 2L
     s = delta / (lden + (as_mask(xp, lden == 0, x.dtype) + eps))  # black / white: by 1
@@ -50,7 +51,7 @@ def rgb_to_hls(image: Array, eps: float = 1e-8) -> Array:
     xp = eng.xp
     check_float_image(xp, image, 3)
     check_number(eps, "eps")
-    return eng.map_pixels(lambda x: _hls(xp, x, eps), image)
+    return eng.map_pixels(lambda x: _hls(eng, x, eps), image)
 
 
 def _channel(xp, h12, l, a, centre):

@@ -34,11 +34,13 @@ _TWO_PI = 2.0 * math.pi
 _BELOW_TWO_PI = (math.nextafter(_TWO_PI, 0.0), 6.2831850051879883)
 
 
-def hue_and_extrema(xp, image, hue_eps: float = 0.0):
+def hue_and_extrema(eng, image, hue_eps: float = 0.0):
     """Hue (radians), max, min and max - min planes of ``(*, 3, H, W)`` RGB.
 
-    The hue fraction divides by ``max - min + hue_eps`` (HLS's ``eps``; 0 for HSV).
+    The hue fraction divides by ``max - min + hue_eps`` (HLS's ``eps``; 0 for HSV).  The
+    multiply-adds go through the engine's ``fma`` (one pass each on torch).
     """
+    xp = eng.xp
     r, g, b = channels(image)
     dtype = image.dtype
     gb_max, gb_min = xp.maximum(g, b), xp.minimum(g, b)
@@ -53,19 +55,21 @@ def hue_and_extrema(xp, image, hue_eps: float = 0.0):
     # is NaN whatever the masks); ties resolve as Kornia's: R first, then G.
     b_gt = xp.astype(gb_max > g, dtype)
     r_lt = xp.astype(gb_max > mid, dtype)
-    offset = r_lt * (_TWO_PI * 2.0 * b_gt - _TWO_PI / 3.0) - _TWO_PI * b_gt
+    # offset = r_lt (4 pi b_gt - 2 pi / 3) - 2 pi b_gt
+    offset = eng.fma(r_lt, eng.fma(b_gt, 2.0 * _TWO_PI, -_TWO_PI / 3.0), b_gt * -_TWO_PI)
     # grey pixels: 0 / tiny = 0, and abs'(0) = 0 stops the huge 1 / tiny in the backward
     den = xp.clip(delta + hue_eps if hue_eps else delta, min=xp.finfo(dtype).smallest_normal)
-    hue = xp.abs(offset + (mid - gb_min) * (math.pi / 3.0) / den)
+    hue = xp.abs(eng.fma((mid - gb_min) / den, math.pi / 3.0, offset))
     # a hue a hair below a full turn may round up to 2 pi: keep it below (Kornia maps it to
     # 0, the same angle to float rounding)
     hue = xp.clip(hue, max=_BELOW_TWO_PI[dtype == xp.float32])
     return hue, v, vmin, delta
 
 
-def hue_saturation_value(xp, image, eps: float):
+def hue_saturation_value(eng, image, eps: float):
     """Hue (radians), saturation and value planes of ``(*, 3, H, W)`` RGB."""
-    hue, v, _, delta = hue_and_extrema(xp, image)
+    xp = eng.xp
+    hue, v, _, delta = hue_and_extrema(eng, image)
     s = delta / xp.where(v == 0, 1.0, v + eps)  # black: divide by 1, as Kornia
     return hue, s, v
 
@@ -91,7 +95,7 @@ def rgb_to_hsv(image: Array, eps: float = 1e-8) -> Array:
     xp = eng.xp
     check_float_image(xp, image, 3)
     check_number(eps, "eps")
-    return eng.map_pixels(lambda x: hue_saturation_value(xp, x, eps), image)
+    return eng.map_pixels(lambda x: hue_saturation_value(eng, x, eps), image)
 
 
 def rgb_from_hsv_planes(xp, image):
