@@ -167,19 +167,31 @@ def homography_grid(xp, m, dsize, align_corners, affine=False):
     ``affine`` ignores the last row; the homogeneous division leaves ``|w| <= 1e-8``
     undivided (``convert_points_from_homogeneous``'s rule).
     """
+    terms = homography_terms(xp, m, dsize, align_corners)
+    (ax, bx), (ay, by) = terms(0), terms(1)
+    gx, gy = ax + bx, ay + by
+    if not affine:
+        aw, bw = terms(2)
+        den = safe_w(xp, aw + bw)
+        gx, gy = gx / den, gy / den
+    return xp.stack([gx, gy], axis=-1)
+
+
+def homography_terms(xp, m, dsize, align_corners):
+    """``terms(i)``: the ``(B, 1, w)`` and ``(B, h, 1)`` parts of row ``i`` of ``m`` applied to
+    the destination grid (their sum, in this order, is the row's plane)."""
     xs = _axis_grid(xp, dsize[1], align_corners, m)[None, None, :]
     ys = _axis_grid(xp, dsize[0], align_corners, m)[None, :, None]
 
-    def row(i):
-        return (m[:, i, 0, None, None] * xs + m[:, i, 2, None, None]) + m[:, i, 1, None, None] * ys
+    def terms(i):
+        return m[:, i, 0, None, None] * xs + m[:, i, 2, None, None], m[:, i, 1, None, None] * ys
 
-    gx, gy = row(0), row(1)
-    if not affine:
-        den = row(2)
-        ok = xp.abs(den) > 1e-8
-        den = xp.where(ok, den, xp.ones_like(den))
-        gx, gy = gx / den, gy / den
-    return xp.stack([gx, gy], axis=-1)
+    return terms
+
+
+def safe_w(xp, w):
+    """The homogeneous ``w`` with ``|w| <= 1e-8`` replaced by 1 (left undivided)."""
+    return xp.where(xp.abs(w) > 1e-8, w, xp.ones_like(w))
 
 
 def _axis_grid(xp, n, align_corners, like):

@@ -286,18 +286,13 @@ class TorchEngine(Engine):
         straight into the interleaved ``(B, h, w, 2)`` grid: half the time of stacking two
         planes (measured), on a warp whose matrices need no gradient."""
         torch, xp = self.torch, self.xp
-        h, w = dsize
-        xs = ref_sampling._axis_grid(xp, w, align_corners, m)[None, None, :]
-        ys = ref_sampling._axis_grid(xp, h, align_corners, m)[None, :, None]
-        grid = torch.empty((m.shape[0], h, w, 2), dtype=m.dtype, device=m.device)
+        terms = ref_sampling.homography_terms(xp, m, dsize, align_corners)
+        grid = torch.empty((m.shape[0],) + tuple(dsize) + (2,), dtype=m.dtype, device=m.device)
         for k in (0, 1):
-            mk = m[:, k, :, None, None]
-            torch.add(mk[:, 0] * xs + mk[:, 2], mk[:, 1] * ys, out=grid[..., k])
+            torch.add(*terms(k), out=grid[..., k])
         if not affine:
-            m2 = m[:, 2, :, None, None]
-            den = (m2[:, 0] * xs + m2[:, 2]) + m2[:, 1] * ys
-            den = torch.where(den.abs() > 1e-8, den, torch.ones_like(den))
-            grid /= den[..., None]
+            aw, bw = terms(2)
+            grid /= ref_sampling.safe_w(xp, aw + bw)[..., None]
         return grid
 
     def fma(self, a, b, c):
