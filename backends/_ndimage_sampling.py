@@ -127,10 +127,10 @@ def _corner_weights(lib, g, hw, padding_mode, align_corners):
 def _pixel_into(lib, g, size, align_corners, axis):
     """Normalised ``g`` (may be strided) -> pixel coordinates in a scratch buffer."""
     dt = g.dtype
-    scale = (size - 1) / 2.0 if align_corners else size / 2.0
+    scale, shift = _unnormalize(size, align_corners)
     c = _scratch(lib, "c" + axis, g.shape, dt)
     lib.multiply(g, dt.type(scale), out=c)
-    lib.add(c, dt.type((size - 1) / 2.0), out=c)
+    lib.add(c, dt.type(shift), out=c)
     return c
 
 
@@ -144,8 +144,7 @@ def _sample_pixels(eng, x, cx, cy, padding_mode, align_corners, out):
         args = (padding_mode, align_corners, out.reshape(shape), xy)
         if _cv_sampling.remap_planes(eng.cv2, lib, x, cx, cy, *args):
             return
-    args = (padding_mode, align_corners, out)
-    _bilinear_pixels(eng.lib, x, cx.reshape(-1), cy.reshape(-1), *args)
+    _bilinear_pixels(lib, x, cx.reshape(-1), cy.reshape(-1), padding_mode, align_corners, out)
 
 
 def _bilinear_pixels(lib, x, cx, cy, padding_mode, align_corners, out):
@@ -263,13 +262,14 @@ def sample_homography(eng, x, m, dsize, mode, padding_mode, align_corners, affin
     return out.reshape(b, ch, ho, wo)
 
 
+def _unnormalize(size, align_corners):
+    """``(scale, shift)`` of one axis: normalised -> pixel is ``g * scale + shift``."""
+    return ((size - 1) / 2.0 if align_corners else size / 2.0), (size - 1) / 2.0
+
+
 def _unnormalize_axes(hw, align_corners):
     """``(scale, shift)`` per axis ``(x, y)``: normalised -> pixel."""
-    out = []
-    for size in (hw[1], hw[0]):
-        scale = (size - 1) / 2.0 if align_corners else size / 2.0
-        out.append((scale, (size - 1) / 2.0))
-    return out
+    return [_unnormalize(size, align_corners) for size in (hw[1], hw[0])]
 
 
 def _dst_pixel_to_src_normalised(lib, m, dsize, align_corners):
