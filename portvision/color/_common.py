@@ -58,7 +58,7 @@ def matmul3(xp, matrix, image, bias=None):
 def linear3(eng, image, matrix, bias=None):
     """Apply a colour matrix (nested tuples of Python floats; optional bias tuple) over the
     channel axis of a float ``(*, C, H, W)`` image: the engine's ``channel_matrix``
-    primitive (one batched matmul on torch, SIMD plane passes through OpenCV on NumPy)."""
+    primitive (one batched matmul: torch bmm, BLAS on NumPy, the bias added in place)."""
     xp = eng.xp
     m = xp.asarray(matrix, dtype=image.dtype, device=image.device)
     b = None if bias is None else xp.asarray(bias, dtype=image.dtype, device=image.device)
