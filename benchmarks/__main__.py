@@ -11,6 +11,7 @@ dispatch overhead.  Prints Markdown tables; writes ``results.json`` and
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import os
 import platform
 import sys
@@ -88,11 +89,24 @@ def _parse(argv):
 
 
 def _set_threads(n):
-    torch, cv2 = cases._try_import("torch"), cases._try_import("cv2")
-    if torch is not None:
-        torch.set_num_threads(n)
-    if cv2 is not None:
-        cv2.setNumThreads(n)
+    """Thread counts of torch and OpenCV, where the run imported them."""
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(n)
+    if "cv2" in sys.modules:
+        sys.modules["cv2"].setNumThreads(n)
+
+
+def _settle_allocator():
+    """Put glibc's allocator in the state a long-running program is in.
+
+    glibc serves blocks above its mmap threshold (128 KiB at start) with fresh mappings,
+    which page-fault on every call, until a large mapped block is freed: the threshold then
+    rises to that block's size (at most 32 MiB).  Without this, whether each timed batch
+    page-faults depends on what happened to be freed earlier in the run (measured: NumPy
+    and OpenCV colour conversions both 2x slower), so free one 31 MiB block first.
+    """
+    block = np.empty(31 << 20, dtype=np.uint8)
+    del block
 
 
 def _meta(pv, quick):
@@ -105,22 +119,26 @@ def _meta(pv, quick):
         "quick": quick,
         "engines": pv.available_backends(),
     }
-    for mod, attr in (
-        ("torch", "__version__"),
-        ("kornia", "__version__"),
-        ("cv2", "__version__"),
-        ("scipy", "__version__"),
-        ("skimage", "__version__"),
+    # versions from the installed metadata: importing a library only to report it would
+    # change the process every timing runs in
+    for mod, dist in (
+        ("torch", "torch"),
+        ("kornia", "kornia"),
+        ("cv2", "opencv-python-headless"),
+        ("scipy", "scipy"),
+        ("skimage", "scikit-image"),
     ):
-        m = cases._try_import(mod)
-        meta[mod] = getattr(m, attr, None) if m else None
-    torch = cases._try_import("torch")
+        try:
+            meta[mod] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            meta[mod] = None
+    torch = sys.modules.get("torch")
     if torch is not None:
         meta["torch_threads"] = torch.get_num_threads()
         meta["cuda"] = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
-    cv2 = cases._try_import("cv2")
-    if cv2 is not None:
-        meta["opencv_threads"] = cv2.getNumThreads()
+    if "cv2" in sys.modules:
+        meta["opencv_threads"] = sys.modules["cv2"].getNumThreads()
+    meta["imported"] = sorted(m for m in ("torch", "kornia", "cv2", "skimage") if m in sys.modules)
     return meta
 
 
@@ -128,6 +146,10 @@ def run(argv=None) -> int:
     args = _parse(argv)
     import portvision as pv
 
+    _settle_allocator()
+    # select first, so that only the chosen engines' and peers' libraries get imported
+    peers = cases.installed_peers(args.peers)
+    targets = cases.engine_targets(pv, args.engines)
     if args.threads is not None:
         _set_threads(args.threads)
 
@@ -149,12 +171,6 @@ def run(argv=None) -> int:
     print()
 
     all_ops = cases.ops()
-    peers = [p for p in cases.installed_peers() if args.peers is None or p in args.peers]
-    targets = [
-        t
-        for t in cases.engine_targets(pv)
-        if args.engines is None or {t.engine, t.label.removeprefix("pv-")} & set(args.engines)
-    ]
     rng = np.random.default_rng(0)
     results, notes = [], []
     for key in [o for o in args.ops if o != "overhead"]:

@@ -330,8 +330,15 @@ def _resolve(pv, path):
     return obj
 
 
-def installed_peers() -> list[str]:
-    return [p for p, m in PEER_MODULES.items() if _try_import(m) is not None]
+def installed_peers(wanted=None) -> list[str]:
+    """Peers (of ``wanted``, default all) whose module imports.  Peers left out are never
+    imported: importing kornia (torch) changes the process -- its threads, and the heap
+    state that decides whether a fresh output page-faults -- and so every timing."""
+    return [
+        p
+        for p, m in PEER_MODULES.items()
+        if (wanted is None or p in wanted) and _try_import(m) is not None
+    ]
 
 
 # -- portvision engines --------------------------------------------------------------
@@ -343,10 +350,13 @@ class EngineTarget:
     sync: object = None  # callable or None
 
 
-def engine_targets(pv) -> list[EngineTarget]:
-    """Every usable (engine, device) pair, CPU first."""
+def engine_targets(pv, wanted=None) -> list[EngineTarget]:
+    """Every usable (engine, device) pair, CPU first; with ``wanted`` (engine names or labels
+    without ``pv-``), only those, and only their libraries are imported."""
     out = []
     for name in pv.available_backends():
+        if wanted is not None and not any(w.split("-")[0] == name for w in wanted):
+            continue
         if name == "torch":
             out.append(EngineTarget("pv-torch-cpu", "torch", "cpu"))
             torch = _try_import("torch")
@@ -360,6 +370,8 @@ def engine_targets(pv) -> list[EngineTarget]:
             )
         else:
             out.append(EngineTarget(f"pv-{name}", name))
+    if wanted is not None:
+        out = [t for t in out if {t.engine, t.label.removeprefix("pv-")} & set(wanted)]
     return out
 
 
