@@ -180,6 +180,12 @@ class Engine:
     def channel_matrix(self, x, matrix, bias=None):
         return ref_color.channel_matrix(self.xp, x, matrix, bias)
 
+    def compare_mask(self, a, b, op="greater"):
+        return ref_color.compare_mask(self.xp, a, b, op)
+
+    def clamped_power(self, x, p, low):
+        return ref_color.clamped_power(self.xp, x, p, low)
+
     def fma(self, a, b, c):
         """Contract: ``a * b + c`` (broadcast; ``b`` and ``c`` arrays or Python numbers, of
         ``a``'s float dtype), in as few passes over the data as the engine has (torch:

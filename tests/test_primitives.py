@@ -377,3 +377,76 @@ def test_fma_gradients(torch):
     args = [torch.rand(2, 3, 4, dtype=torch.float64, requires_grad=True) for _ in range(3)]
     assert torch.autograd.gradcheck(eng.fma, args, fast_mode=True)
     assert torch.autograd.gradcheck(lambda a, c: eng.fma(a, 0.3, c), (args[0], args[2]))
+
+
+# -- compare_mask ----------------------------------------------------------------------------
+_NP_COMPARISON = {
+    "greater": np.greater,
+    "greater_equal": np.greater_equal,
+    "less": np.less,
+    "less_equal": np.less_equal,
+    "equal": np.equal,
+    "not_equal": np.not_equal,
+}
+
+
+@pytest.mark.parametrize("op", sorted(_NP_COMPARISON))
+@pytest.mark.parametrize("b_shape", [(2, 3, 4, 5), (2, 1, 4, 5), (1, 3, 1, 1), None], ids=str)
+def test_compare_mask_is_the_comparison_as_floats(engine, op, b_shape):
+    """``compare_mask`` against NumPy's comparison cast to float: ties, NaN and broadcasting;
+    ``a``'s dtype kept, inputs unchanged."""
+    ha = np.round(_host((2, 3, 4, 5), 4) * 4) / 4  # quarters: many ties with b
+    ha[0, 0, 0, :2] = np.nan
+    hb = None if b_shape is None else np.round(_host(b_shape, 5) * 4) / 4
+    b_num = 0.5
+    want_bool = _NP_COMPARISON[op](ha, b_num if hb is None else hb)
+    assert want_bool.any() and not want_bool.all()
+    for dtype in float_dtypes(engine):
+        a = engine.asarray(ha.astype(dtype))
+        b = b_num if hb is None else engine.asarray(hb.astype(dtype))
+        got = engine.eng.compare_mask(a, b, op)
+        _close(engine, got, want_bool.astype(dtype), dtype, exact=True)
+        np.testing.assert_array_equal(engine.to_numpy(a), ha.astype(dtype))
+
+
+def test_compare_mask_has_no_gradient_and_traces(torch):
+    from portvision import backends
+
+    eng = backends.get_engine("torch")
+    a = torch.rand(2, 3, 4, dtype=torch.float64, requires_grad=True)
+    m = eng.compare_mask(a, 0.5)
+    assert not m.requires_grad and m.dtype == torch.float64
+    assert torch.equal(m, (a > 0.5).to(torch.float64))
+    torch._dynamo.reset()
+    fn = torch.compile(lambda t: eng.compare_mask(t, 0.5, "less_equal"), backend="eager")
+    assert torch.equal(fn(a.detach()), (a <= 0.5).to(torch.float64))
+
+
+# -- clamped_power ---------------------------------------------------------------------------
+@pytest.mark.parametrize("p, low", [(2.4, 0.0902), (1.0 / 3.0, 0.008856), (1.0 / 2.4, 0.0031308)])
+def test_clamped_power_is_the_clamped_power(engine, p, low):
+    """``clamped_power`` against NumPy's float64 ``maximum(x, low) ** p``: values below
+    ``low`` (and negative ones) clamp, NaN propagates; dtype kept, input unchanged."""
+    hx = _host((2, 3, 4, 5), 6, -0.5, 2.0)
+    hx[0, 0, 0, 0] = np.nan
+    want = np.maximum(hx, low) ** p
+    for dtype in float_dtypes(engine):
+        x = engine.asarray(hx.astype(dtype))
+        got = engine.eng.clamped_power(x, p, low)
+        tol = TOL[dtype] if dtype == "float64" else dict(rtol=1e-6, atol=0.0)
+        host = engine.to_numpy(got)
+        assert str(host.dtype) == dtype
+        np.testing.assert_allclose(host.astype(np.float64), want, **tol)
+        np.testing.assert_array_equal(engine.to_numpy(x), hx.astype(dtype))
+
+
+def test_clamped_power_gradients(torch):
+    from portvision import backends
+
+    eng = backends.get_engine("torch")
+    x = (torch.rand(2, 3, 4, dtype=torch.float64) + 0.2).requires_grad_(True)
+    assert torch.autograd.gradcheck(lambda t: eng.clamped_power(t, 2.4, 0.1), (x,))
+    with torch.no_grad():  # the in-place path leaves its input alone
+        y = x.detach().clone()
+        eng.clamped_power(y, 2.4, 0.1)
+        assert torch.equal(y, x.detach())

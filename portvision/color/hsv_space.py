@@ -25,7 +25,7 @@ import math
 
 from portvision._dispatch import dispatch1
 from portvision._registry import register_op
-from portvision.color._common import Array, as_mask, channels, check_float_image, check_number
+from portvision.color._common import Array, channels, check_float_image, check_number
 
 __all__ = ["hsv_to_rgb", "rgb_to_hsv"]
 
@@ -50,11 +50,10 @@ def hue_and_extrema(eng, image, hue_eps: float = 0.0):
     delta = v - vmin
     # Hue: the max channel picks a sector offset, the two others give the fraction
     # (Hocevar's branch-free form, in radians).  b_gt = [G < B], r_lt = [R < max(G, B)] as
-    # 0/1 floats: compare + cast (measured cheaper than the sign of the differences, whose
-    # NaN fix-up costs two more passes on torch; NaN channels make v or mid NaN, so the hue
+    # 0/1 floats from the engine's compare_mask (NaN channels make v or mid NaN, so the hue
     # is NaN whatever the masks); ties resolve as Kornia's: R first, then G.
-    b_gt = xp.astype(gb_max > g, dtype)
-    r_lt = xp.astype(gb_max > mid, dtype)
+    b_gt = eng.compare_mask(gb_max, g)
+    r_lt = eng.compare_mask(gb_max, mid)
     # offset = r_lt (4 pi b_gt - 2 pi / 3) - 2 pi b_gt
     offset = eng.fma(r_lt, eng.fma(b_gt, 2.0 * _TWO_PI, -_TWO_PI / 3.0), b_gt * -_TWO_PI)
     # grey pixels: 0 / tiny = 0, and abs'(0) = 0 stops the huge 1 / tiny in the backward
@@ -69,11 +68,10 @@ def hue_and_extrema(eng, image, hue_eps: float = 0.0):
 
 def hue_saturation_value(eng, image, eps: float):
     """Hue (radians), saturation and value planes of ``(*, 3, H, W)`` RGB."""
-    xp = eng.xp
     hue, v, _, delta = hue_and_extrema(eng, image)
     # black: divide by 1 + eps, so S = 0 with a unit gradient even for eps = 0 (a mask
     # added, not a where: NumPy's where is not vectorised, 5x an add on a block)
-    s = delta / (v + (as_mask(xp, v == 0, v.dtype) + eps))
+    s = delta / (v + (eng.compare_mask(v, 0.0, "equal") + eps))
     return hue, s, v
 
 

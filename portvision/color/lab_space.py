@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from portvision._dispatch import dispatch1
 from portvision._registry import register_op
-from portvision.color._common import Array, check_float_image, matmul3
-from portvision.color.srgb_gamma import decode, encode, power
+from portvision.color._common import Array, blend, check_float_image
+from portvision.color.srgb_gamma import decode, encode
 from portvision.color.xyz_space import RGB_TO_XYZ, XYZ_TO_RGB
 
 __all__ = ["lab_to_rgb", "rgb_to_lab"]
@@ -33,11 +33,12 @@ _RGB_TO_XYZN = tuple(tuple(v / w for v in row) for row, w in zip(RGB_TO_XYZ, WHI
 _XYZN_TO_RGB = tuple(tuple(v * w for v, w in zip(row, WHITE, strict=True)) for row in XYZ_TO_RGB)
 
 
-def _lab(xp, x, m):
-    xyzn = matmul3(xp, m, decode(xp, x))
-    f = xp.where(xyzn > _T, power(xp, xyzn, 1.0 / 3.0, _T), 7.787 * xyzn + 4.0 / 29.0)
+def _lab(eng, x, m):
+    xyzn = eng.channel_matrix(decode(eng, x), m)
+    cube_root = eng.clamped_power(xyzn, 1.0 / 3.0, _T)
+    f = blend(eng, eng.compare_mask(xyzn, _T), cube_root, eng.fma(xyzn, 7.787, 4.0 / 29.0))
     fx, fy, fz = f[..., 0, :, :], f[..., 1, :, :], f[..., 2, :, :]
-    return 116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)  # planes
+    return eng.fma(fy, 116.0, -16.0), 500.0 * (fx - fy), 200.0 * (fy - fz)  # planes
 
 
 @register_op()
@@ -60,17 +61,19 @@ def rgb_to_lab(image: Array) -> Array:
     xp = eng.xp
     check_float_image(xp, image, 3)
     m = xp.asarray(_RGB_TO_XYZN, dtype=image.dtype, device=image.device)
-    return eng.map_pixels(lambda x: _lab(xp, x, m), image)
+    return eng.map_pixels(lambda x: _lab(eng, x, m), image)
 
 
-def _rgb(xp, lab, m, clip):
+def _rgb(eng, lab, m, clip):
+    xp = eng.xp
     L, a, b = lab[..., 0, :, :], lab[..., 1, :, :], lab[..., 2, :, :]
     fy = (L + 16.0) * (1.0 / 116.0)
     fx = a * (1.0 / 500.0) + fy
     fz = xp.maximum(fy - b * (1.0 / 200.0), 0.0)
     f = xp.stack([fx, fy, fz], axis=-3)
-    xyzn = xp.where(f > _F_T, f * f * f, (f - 4.0 / 29.0) * (1.0 / 7.787))
-    rgb = encode(xp, matmul3(xp, m, xyzn))
+    linear = eng.fma(f, 1.0 / 7.787, -4.0 / 29.0 / 7.787)
+    xyzn = blend(eng, eng.compare_mask(f, _F_T), f * f * f, linear)
+    rgb = encode(eng, eng.channel_matrix(xyzn, m))
     return xp.clip(rgb, 0.0, 1.0) if clip else rgb
 
 
@@ -97,4 +100,4 @@ def lab_to_rgb(image: Array, clip: bool = True) -> Array:
     if not isinstance(clip, bool):
         raise TypeError(f"clip: expected a bool, got {clip!r}")
     m = xp.asarray(_XYZN_TO_RGB, dtype=image.dtype, device=image.device)
-    return eng.map_pixels(lambda x: _rgb(xp, x, m, clip), image)
+    return eng.map_pixels(lambda x: _rgb(eng, x, m, clip), image)

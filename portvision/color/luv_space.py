@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from portvision._dispatch import dispatch1
 from portvision._registry import register_op
-from portvision.color._common import Array, check_float_image, check_number, matmul3
+from portvision.color._common import Array, blend, check_float_image, check_number
 from portvision.color.lab_space import WHITE
-from portvision.color.srgb_gamma import decode, encode, power
+from portvision.color.srgb_gamma import decode, encode
 from portvision.color.xyz_space import RGB_TO_XYZ, XYZ_TO_RGB
 
 __all__ = ["luv_to_rgb", "rgb_to_luv"]
@@ -26,10 +26,11 @@ _U_W = 4.0 * WHITE[0] / _DEN_W
 _V_W = 9.0 * WHITE[1] / _DEN_W
 
 
-def _luv(xp, x, m, eps):
-    xyz = matmul3(xp, m, decode(xp, x))
+def _luv(eng, x, m, eps):
+    xyz = eng.channel_matrix(decode(eng, x), m)
     X, Y, Z = xyz[..., 0, :, :], xyz[..., 1, :, :], xyz[..., 2, :, :]
-    L = xp.where(Y > 0.008856, 116.0 * power(xp, Y, 1.0 / 3.0, 0.008856) - 16.0, 903.3 * Y)
+    above = eng.fma(eng.clamped_power(Y, 1.0 / 3.0, 0.008856), 116.0, -16.0)
+    L = blend(eng, eng.compare_mask(Y, 0.008856), above, 903.3 * Y)
     den = X + 15.0 * Y + 3.0 * Z + eps
     u = 13.0 * L * (4.0 * X / den - _U_W)
     v = 13.0 * L * (9.0 * Y / den - _V_W)
@@ -58,19 +59,20 @@ def rgb_to_luv(image: Array, eps: float = 1e-12) -> Array:
     check_float_image(xp, image, 3)
     check_number(eps, "eps")
     m = xp.asarray(RGB_TO_XYZ, dtype=image.dtype, device=image.device)
-    return eng.map_pixels(lambda x: _luv(xp, x, m, eps), image)
+    return eng.map_pixels(lambda x: _luv(eng, x, m, eps), image)
 
 
-def _rgb(xp, luv, m, eps):
+def _rgb(eng, luv, m, eps):
+    xp = eng.xp
     L, u, v = luv[..., 0, :, :], luv[..., 1, :, :], luv[..., 2, :, :]
     t = (L + 16.0) * (1.0 / 116.0)
-    Y = xp.where(L > 7.999625, t * t * t, L * (1.0 / 903.3))
+    Y = blend(eng, eng.compare_mask(L, 7.999625), t * t * t, L * (1.0 / 903.3))
     a = _U_W + u / (13.0 * L + eps)
     d = _V_W + v / (13.0 * L + eps)
     c = 3.0 * Y * (5.0 * d - 3.0)
     Z = ((a - 4.0) * c - 15.0 * a * d * Y) / (12.0 * d + eps)
     X = -(c / (d + eps) + 3.0 * Z)
-    return encode(xp, matmul3(xp, m, xp.stack([X, Y, Z], axis=-3)))
+    return encode(eng, eng.channel_matrix(xp.stack([X, Y, Z], axis=-3), m))
 
 
 @register_op()
@@ -95,4 +97,4 @@ def luv_to_rgb(image: Array, eps: float = 1e-12) -> Array:
     check_float_image(xp, image, 3)
     check_number(eps, "eps")
     m = xp.asarray(XYZ_TO_RGB, dtype=image.dtype, device=image.device)
-    return eng.map_pixels(lambda x: _rgb(xp, x, m, eps), image)
+    return eng.map_pixels(lambda x: _rgb(eng, x, m, eps), image)
