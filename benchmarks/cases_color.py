@@ -4,10 +4,10 @@ Every op gets the float32 batch ``x (B, 3, H, W)`` in [0, 1] and returns the who
 converted batch in NCHW:
 
 * Kornia: ``kornia.color.<op>`` on a torch CPU tensor.
-* OpenCV: ``cv2.cvtColor`` per image on channel-last copies (``cases.cv_planes_hwc``:
-  the NCHW -> HWC copy is made once outside the timed region; the HWC -> NCHW transpose
-  of the result is timed).  Conventions differ (hue in degrees, Y Cr Cb order, U / V
-  offset by 0.5, Lab white point): the same work, not the same numbers.
+* OpenCV: ``cv2.cvtColor`` per image, NCHW in and NCHW out with both layout changes
+  timed (``cases.cv_nchw``: ``cv2.merge`` / ``cv2.split``, OpenCV's fastest way between
+  the layouts).  Conventions differ (hue in degrees, Y Cr Cb order, U / V offset by 0.5,
+  Lab white point): the same work, not the same numbers.
 * scikit-image: ``skimage.color.<fn>`` on the NHWC batch (channel-last), with the
   transposes in and out timed.  ``rgb2ycbcr`` is studio range; ``rgb2xyz`` also
   linearises sRGB (more work than Kornia's ``rgb_to_xyz``).
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from benchmarks.cases import Op, cv_planes_hwc, kornia_fn
+from benchmarks.cases import Op, cv_nchw, kornia_fn
 
 
 def _cv(code_name):
@@ -25,7 +25,7 @@ def _cv(code_name):
         import cv2
 
         code = getattr(cv2, code_name)
-        return cv_planes_hwc(x, lambda img: cv2.cvtColor(img, code))
+        return cv_nchw(x, lambda img: cv2.cvtColor(img, code))
 
     return build
 
@@ -33,12 +33,7 @@ def _cv(code_name):
 def _cv_gray(x):
     import cv2
 
-    hwc = np.ascontiguousarray(x.transpose(0, 2, 3, 1))
-
-    def run():
-        return np.stack([cv2.cvtColor(img, cv2.COLOR_RGB2GRAY) for img in hwc])[:, None]
-
-    return run
+    return cv_nchw(x, lambda img: cv2.cvtColor(img, cv2.COLOR_RGB2GRAY), out_channels=1)
 
 
 def _sk(fn_name, gray=False):
@@ -76,18 +71,11 @@ def _kornia_hsv_to_rgb(x):
 
 
 def _cv_hsv_to_rgb(x):
+    """OpenCV's HSV (hue in degrees) of the batch, as NCHW, made outside the timed region."""
     import cv2
 
-    hwc = [
-        cv2.cvtColor(np.ascontiguousarray(img.transpose(1, 2, 0)), cv2.COLOR_RGB2HSV) for img in x
-    ]
-
-    def run():
-        return (
-            np.stack([cv2.cvtColor(h, cv2.COLOR_HSV2RGB) for h in hwc]).transpose(0, 3, 1, 2).copy()
-        )
-
-    return run
+    hsv = cv_nchw(x, lambda img: cv2.cvtColor(img, cv2.COLOR_RGB2HSV))()
+    return cv_nchw(hsv, lambda img: cv2.cvtColor(img, cv2.COLOR_HSV2RGB))
 
 
 def _sk_hsv_to_rgb(x):

@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from benchmarks.cases import Op, cv_planes_hwc, kornia_fn
+from benchmarks.cases import Op, cv_nchw, kornia_fn
 
 HUE = 0.5  # radians
 SAT = 1.6
@@ -38,7 +38,7 @@ def _cv_hue(x):
         hsv[..., 0] = np.mod(hsv[..., 0] + deg, 360.0)
         return cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
 
-    return cv_planes_hwc(x, fn)
+    return cv_nchw(x, fn)
 
 
 def _cv_saturation(x):
@@ -49,7 +49,7 @@ def _cv_saturation(x):
         hsv[..., 1] = np.clip(hsv[..., 1] * SAT, 0.0, 1.0)
         return cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
 
-    return cv_planes_hwc(x, fn)
+    return cv_nchw(x, fn)
 
 
 def _cv_equalize(x):

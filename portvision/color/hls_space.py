@@ -16,7 +16,7 @@ import math
 from portvision._dispatch import dispatch1
 from portvision._registry import register_op
 from portvision.color._common import Array, channels, check_float_image, check_number
-from portvision.color.hsv_space import hue_and_extrema
+from portvision.color.hsv_space import hue_and_extrema, saturation
 
 __all__ = ["hls_to_rgb", "rgb_to_hls"]
 
@@ -26,8 +26,7 @@ def _hls(eng, x, eps):
     hue, vmax, vmin, delta = hue_and_extrema(eng, x, eps)
     l2 = vmax + vmin
     lden = xp.minimum(l2, 2.0 - l2)  # 2L below L = 1/2, else 2 - 2L
-    s = delta / (lden + (eng.compare_mask(lden, 0.0, "equal") + eps))  # black / white: by 1
-    return hue, 0.5 * l2, s  # planes: map_pixels stacks them
+    return hue, 0.5 * l2, saturation(eng, delta, lden, eps)  # planes: map_pixels stacks them
 
 
 @register_op()

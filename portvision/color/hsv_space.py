@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 
+from portvision._array import clamp_max, clamp_min
 from portvision._dispatch import dispatch1
 from portvision._registry import register_op
 from portvision.color._common import Array, channels, check_float_image, check_number
@@ -57,22 +58,30 @@ def hue_and_extrema(eng, image, hue_eps: float = 0.0):
     # offset = r_lt (4 pi b_gt - 2 pi / 3) - 2 pi b_gt
     offset = eng.fma(r_lt, eng.fma(b_gt, 2.0 * _TWO_PI, -_TWO_PI / 3.0), b_gt * -_TWO_PI)
     # grey pixels: 0 / tiny = 0, and abs'(0) = 0 stops the huge 1 / tiny in the backward
-    # (maximum / minimum with a number: one pass; NumPy's clip costs 4-5x that)
-    den = xp.maximum(delta + hue_eps if hue_eps else delta, xp.finfo(dtype).smallest_normal)
+    den = clamp_min(xp, delta + hue_eps if hue_eps else delta, xp.finfo(dtype).smallest_normal)
     hue = xp.abs(eng.fma((mid - gb_min) / den, math.pi / 3.0, offset))
     # a hue a hair below a full turn may round up to 2 pi: keep it below (Kornia maps it to
     # 0, the same angle to float rounding)
-    hue = xp.minimum(hue, _BELOW_TWO_PI[dtype == xp.float32])
+    hue = clamp_max(xp, hue, _BELOW_TWO_PI[dtype == xp.float32])
     return hue, v, vmin, delta
+
+
+def saturation(eng, delta, den, eps: float):
+    """``delta / (den + eps)``, dividing by ``1 + eps`` where ``den`` is 0 (black; HLS: white
+    too), where ``delta`` is 0 as well: S = 0 with a bounded gradient, even for eps = 0.
+
+    With ``eps > 0`` that changes no value, only the gradient, so engines without gradients
+    skip the mask (4 of HSV's ~25 passes on NumPy).
+    """
+    if eps > 0 and not eng.differentiable:
+        return delta / (den + eps)
+    return delta / (den + (eng.compare_mask(den, 0.0, "equal") + eps))
 
 
 def hue_saturation_value(eng, image, eps: float):
     """Hue (radians), saturation and value planes of ``(*, 3, H, W)`` RGB."""
     hue, v, _, delta = hue_and_extrema(eng, image)
-    # black: divide by 1 + eps, so S = 0 with a unit gradient even for eps = 0 (a mask
-    # added, not a where: NumPy's where is not vectorised, 5x an add on a block)
-    s = delta / (v + (eng.compare_mask(v, 0.0, "equal") + eps))
-    return hue, s, v
+    return hue, saturation(eng, delta, v, eps), v
 
 
 @register_op()

@@ -15,6 +15,7 @@ Differences with other libraries (pinned in tests/color/test_color_lab.py):
 
 from __future__ import annotations
 
+from portvision._array import clamp_min
 from portvision._dispatch import dispatch1
 from portvision._registry import register_op
 from portvision.color._common import Array, blend, check_float_image
@@ -69,7 +70,7 @@ def _rgb(eng, lab, m, clip):
     L, a, b = lab[..., 0, :, :], lab[..., 1, :, :], lab[..., 2, :, :]
     fy = (L + 16.0) * (1.0 / 116.0)
     fx = a * (1.0 / 500.0) + fy
-    fz = xp.maximum(fy - b * (1.0 / 200.0), 0.0)
+    fz = clamp_min(xp, fy - b * (1.0 / 200.0), 0.0)
     f = xp.stack([fx, fy, fz], axis=-3)
     linear = eng.fma(f, 1.0 / 7.787, -4.0 / 29.0 / 7.787)
     xyzn = blend(eng, eng.compare_mask(f, _F_T), f * f * f, linear)
