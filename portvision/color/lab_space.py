@@ -34,12 +34,16 @@ _RGB_TO_XYZN = tuple(tuple(v / w for v in row) for row, w in zip(RGB_TO_XYZ, WHI
 _XYZN_TO_RGB = tuple(tuple(v * w for v, w in zip(row, WHITE, strict=True)) for row in XYZ_TO_RGB)
 
 
-def _lab(eng, x, m):
+# L = 116 fy - 16, a = 500 (fx - fy), b = 200 (fy - fz): one more matmul, with the bias
+_F_TO_LAB = ((0.0, 116.0, 0.0), (500.0, -500.0, 0.0), (0.0, 200.0, -200.0))
+_F_TO_LAB_BIAS = (-16.0, 0.0, 0.0)
+
+
+def _lab(eng, x, m, m_lab, bias):
     xyzn = eng.channel_matrix(decode(eng, x), m)
     cube_root = eng.clamped_power(xyzn, 1.0 / 3.0, _T)
     f = blend(eng, eng.compare_mask(xyzn, _T), cube_root, eng.fma(xyzn, 7.787, 4.0 / 29.0))
-    fx, fy, fz = f[..., 0, :, :], f[..., 1, :, :], f[..., 2, :, :]
-    return eng.fma(fy, 116.0, -16.0), 500.0 * (fx - fy), 200.0 * (fy - fz)  # planes
+    return eng.channel_matrix(f, m_lab, bias)
 
 
 @register_op()
@@ -61,8 +65,11 @@ def rgb_to_lab(image: Array) -> Array:
     eng, image = dispatch1("image", image)
     xp = eng.xp
     check_float_image(xp, image, 3)
-    m = xp.asarray(_RGB_TO_XYZN, dtype=image.dtype, device=image.device)
-    return eng.map_pixels(lambda x: _lab(eng, x, m), image)
+    m, m_lab, bias = (
+        xp.asarray(c, dtype=image.dtype, device=image.device)
+        for c in (_RGB_TO_XYZN, _F_TO_LAB, _F_TO_LAB_BIAS)
+    )
+    return eng.map_pixels(lambda x: _lab(eng, x, m, m_lab, bias), image)
 
 
 def _rgb(eng, lab, m, clip):
