@@ -194,9 +194,12 @@ class NumpyEngine(NdimageEngine):
         return map_pixels_blocked(np, fn, x)
 
     def clamped_power(self, x, p, low):
-        # exp2 / log2 in one buffer: 0.7x exp / log's time; the clamp as a two-sided clip
-        # (maximum with a number is a scalar loop, 2.5x slower; measured)
+        # exp2 / log2 in one buffer: 0.7x exp / log's time, and cbrt 0.55x that for the CIE
+        # cube root; the clamp as a two-sided clip (maximum with a number is a scalar loop,
+        # 2.5x slower; measured)
         y = np.clip(x, x.dtype.type(low), x.dtype.type(np.inf))
+        if p == 1.0 / 3.0:
+            return np.cbrt(y, out=y)
         np.log2(y, out=y)
         y *= x.dtype.type(p)
         return np.exp2(y, out=y)
