@@ -128,12 +128,16 @@ class TorchEngine(Engine):
             return out.reshape(tuple(lead) + tuple(out.shape[2:]))
         return out.reshape(x.shape)
 
+    def _transformed(self, x) -> bool:
+        """Whether a tracer or a functorch transform (vmap, grad) sees the ops: no ``out=``."""
+        functorch = getattr(self.torch._C, "_are_functorch_transforms_active", lambda: False)
+        return self.is_tracing(x) or functorch()
+
     def _needs_graph(self, *arrays) -> bool:
         """Whether autograd (or a tracer) must see the ops: then no in-place accumulation."""
-        torch = self.torch
-        functorch = getattr(torch._C, "_are_functorch_transforms_active", lambda: False)
-        if self.is_tracing(arrays[0]) or functorch():
+        if self._transformed(arrays[0]):
             return True
+        torch = self.torch
         return torch.is_grad_enabled() and any(a is not None and a.requires_grad for a in arrays)
 
     def correlate_separable(self, x, kernels, border="reflect"):
@@ -311,7 +315,7 @@ class TorchEngine(Engine):
 
     def compare_mask(self, a, b, op="greater"):
         torch = self.torch
-        if self.is_tracing(a):
+        if self._transformed(a):
             return super().compare_mask(a, b, op)
         shape = torch.broadcast_shapes(a.shape, b.shape) if isinstance(b, torch.Tensor) else a.shape
         # straight into a float tensor: one vectorised pass (a bool result, then its cast,
