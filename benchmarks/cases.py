@@ -88,7 +88,8 @@ def cv_nchw(x, fn, out_channels=3):
     """Peer builder body for OpenCV colour ops, NCHW in and NCHW out with every layout
     change timed: per image ``cv2.merge`` (planes -> HWC), ``fn`` (HWC -> HWC or one
     plane), ``cv2.split`` into the NCHW output.  merge / split are OpenCV's fastest way
-    between the layouts (measured: 0.7x a NumPy transpose and copy each way)."""
+    between the layouts (measured, HSV of (8, 3, 256, 256): 0.95 ms, against 3.3-5.3 ms
+    with NumPy transposes both ways)."""
     import cv2
 
     x = np.ascontiguousarray(x)
